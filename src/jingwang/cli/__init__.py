@@ -1,0 +1,1 @@
+"""The ``jingwang`` command line: Typer + Rich, one module per domain, thin over services."""

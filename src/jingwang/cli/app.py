@@ -1,0 +1,91 @@
+"""Root of the ``jingwang`` command: global options, sub-commands, error → exit code mapping."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from jingwang import __version__
+from jingwang.cli.context import CliContext
+from jingwang.cli.exit_codes import ExitCode, exit_code_for
+from jingwang.errors import JingwangError
+from jingwang.settings import load_settings
+
+app = typer.Typer(
+    name="jingwang",
+    help="jingwang (净网): find, prove, attribute, dispose of and block porn and unfiled mobile sites.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"jingwang {__version__}")
+        raise typer.Exit(ExitCode.OK)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    config: Annotated[
+        Path | None, typer.Option("--config", "-c", help="TOML settings file.", dir_okay=False)
+    ] = None,
+    data_dir: Annotated[
+        Path | None, typer.Option("--data-dir", help="Data folder (overrides settings).")
+    ] = None,
+    database_url: Annotated[
+        str | None, typer.Option("--database-url", help="Database URL (overrides settings).")
+    ] = None,
+    queue_url: Annotated[
+        str | None, typer.Option("--queue-url", help="Queue URL (overrides settings).")
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Global options apply to every sub-command."""
+    settings = load_settings(
+        config, data_dir=data_dir, database_url=database_url, queue_url=queue_url
+    )
+    ctx.obj = CliContext(settings)
+
+
+def _register() -> None:
+    # One module per domain; each exposes `register(app)`.
+    from jingwang.cli import db
+
+    for module in (db,):
+        module.register(app)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console-script entry point: runs the app and maps domain errors to exit codes."""
+    _register()
+    try:
+        app(args=argv, standalone_mode=False)
+    except JingwangError as exc:
+        typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
+        return int(exit_code_for(exc))
+    except typer.Exit as exc:
+        return int(exc.exit_code)
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        return int(ExitCode.FAILURE)
+    except Exception as exc:  # click's UsageError and friends carry their own exit code
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            return int(exc.exit_code)
+        raise
+    return int(ExitCode.OK)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

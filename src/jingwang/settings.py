@@ -1,0 +1,182 @@
+"""The one ``Settings`` object.
+
+Precedence, lowest first: defaults < TOML file (``jingwang.toml`` in the working directory, or
+the file given by ``--config`` / ``JINGWANG_CONFIG``) < ``JINGWANG_*`` environment variables <
+CLI flags (passed to :func:`load_settings` as overrides). Every field carries a description;
+``docs/configuration.md`` lists them all and a test fails when one is missing there.
+
+Settings are built explicitly and passed down; nothing reads the environment at import.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from jingwang.errors import ConfigError
+
+DEFAULT_SECRET_KEY = "insecure-development-key-change-me"
+DEFAULT_CONFIG_FILE = Path("jingwang.toml")
+ENV_PREFIX = "JINGWANG_"
+
+
+class Settings(BaseSettings):
+    """Every setting of jingwang, with its default and meaning."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid", frozen=True)
+
+    mode: Literal["development", "production"] = Field(
+        "development",
+        description="'production' refuses to start with the default secret key.",
+    )
+    data_dir: Path = Field(
+        Path("var"),
+        description="Folder for the SQLite database, the queue database and blobs.",
+    )
+    database_url: str = Field(
+        "",
+        description="SQLAlchemy URL of the database; empty means SQLite at DATA_DIR/jingwang.db. "
+        "Use postgresql+psycopg://user@host/db for many machines.",
+    )
+    queue_url: str = Field(
+        "",
+        description="Huey queue: empty means SqliteHuey at DATA_DIR/queue.db; "
+        "postgresql://… uses PostgresHuey, redis://… uses RedisHuey, memory:// runs jobs "
+        "in-process immediately (unit tests).",
+    )
+    queue_name: str = Field("jingwang", description="Name of the Huey queue (lets many share one).")
+    blob_dir: Path | None = Field(
+        None, description="Folder of the content-addressed blob store; empty means DATA_DIR/blobs."
+    )
+    secret_key: SecretStr = Field(
+        SecretStr(DEFAULT_SECRET_KEY),
+        description="Key that signs sessions and CSRF tokens. Must be changed in production.",
+    )
+    host: str = Field("127.0.0.1", description="Address `jingwang serve` listens on.")
+    port: int = Field(8000, ge=0, le=65535, description="Port `jingwang serve` listens on.")
+    default_language: Literal["zh-CN", "en"] = Field(
+        "zh-CN", description="Language of the web UI when the browser does not choose one."
+    )
+    display_timezone: str = Field(
+        "Asia/Shanghai", description="Time zone the UI shows times in (stored times are UTC)."
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        "INFO", description="Logging level of every process."
+    )
+    worker_threads: int = Field(
+        2, ge=1, le=64, description="Huey consumer threads per `jingwang worker` process."
+    )
+    serve_worker: bool = Field(
+        True, description="Whether `jingwang serve` also supervises one worker process."
+    )
+    jobs_lease_seconds: int = Field(
+        60, ge=5, description="How long a worker's lease on a job lasts before it must renew."
+    )
+    jobs_heartbeat_seconds: int = Field(
+        15, ge=1, description="How often a running job renews its lease."
+    )
+    jobs_max_attempts: int = Field(
+        5, ge=1, description="Attempts before a failing job is marked dead."
+    )
+    jobs_retry_base_seconds: float = Field(
+        10.0, ge=0, description="First retry delay; each later retry doubles it (with jitter)."
+    )
+    jobs_retry_max_seconds: float = Field(
+        3600.0, ge=0, description="Upper bound of the retry delay."
+    )
+    jobs_dispatch_interval_seconds: float = Field(
+        2.0, gt=0, description="How often the dispatcher looks for due jobs and expired leases."
+    )
+    outbox_batch_size: int = Field(
+        500, ge=1, description="Events the sequencer publishes per batch."
+    )
+    chromium_path: Path = Field(
+        Path("/usr/bin/chromium"), description="Chromium binary for screenshots and UI tests."
+    )
+    min_free_disk_mb: int = Field(
+        1024, ge=0, description="`jingwang doctor` warns below this much free space in DATA_DIR."
+    )
+
+    @model_validator(mode="after")
+    def _refuse_default_secret_in_production(self) -> Settings:
+        if self.mode == "production" and (
+            self.secret_key.get_secret_value() == DEFAULT_SECRET_KEY
+            or len(self.secret_key.get_secret_value()) < 32
+        ):
+            raise ValueError(
+                "production mode needs JINGWANG_SECRET_KEY set to a random value of at least "
+                "32 characters (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
+            )
+        return self
+
+    # Derived locations -------------------------------------------------------------------
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'jingwang.db').resolve()}"
+
+    @property
+    def resolved_queue_url(self) -> str:
+        return self.queue_url or f"sqlite:///{(self.data_dir / 'queue.db').resolve()}"
+
+    @property
+    def resolved_blob_dir(self) -> Path:
+        return (self.blob_dir or self.data_dir / "blobs").resolve()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_file = _CONFIG_FILE_HOLDER.get("path")
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if toml_file is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
+        return tuple(sources)
+
+
+# pydantic-settings builds sources in a classmethod, so the chosen file is handed over here for
+# the duration of one load_settings() call only.
+_CONFIG_FILE_HOLDER: dict[str, Path | None] = {}
+
+
+def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
+    """Build settings from defaults, the TOML file, the environment and ``overrides``.
+
+    ``config`` (or ``JINGWANG_CONFIG``) names the TOML file; without one, ``jingwang.toml`` in
+    the working directory is read when it exists. Overrides whose value is ``None`` are
+    ignored, so CLI flags that were not given do not mask lower layers.
+    """
+    path = config or _env_config_path()
+    if path is not None and not path.is_file():
+        raise ConfigError(f"config file {path} does not exist; create it or drop --config")
+    if path is None and DEFAULT_CONFIG_FILE.is_file():
+        path = DEFAULT_CONFIG_FILE
+    _CONFIG_FILE_HOLDER["path"] = path
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValueError as exc:  # pydantic.ValidationError is a ValueError
+        raise ConfigError(f"invalid settings: {exc}", config_file=str(path) if path else None) from exc
+    finally:
+        _CONFIG_FILE_HOLDER.pop("path", None)
+
+
+def _env_config_path() -> Path | None:
+    raw = os.environ.get(f"{ENV_PREFIX}CONFIG")
+    return Path(raw) if raw else None
+
+
+__all__ = ["DEFAULT_SECRET_KEY", "Settings", "load_settings"]

@@ -1,0 +1,134 @@
+"""Content-addressed blob store: evidence is stored under its SHA-256 and never modified.
+
+``put`` writes atomically (temporary file in the same folder, fsync, rename), so a crash leaves
+either the whole blob or nothing. ``get`` re-hashes what it reads and raises
+:class:`~jingwang.errors.BlobCorrupt` when the bytes no longer match their address.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+from jingwang.errors import BlobCorrupt, InvalidInput, NotFound
+
+_DIGEST = re.compile(r"^[0-9a-f]{64}$")
+_CHUNK = 1 << 20
+
+
+class BlobStore(Protocol):
+    """Where evidence bytes live. Implementations: files (default); S3 later."""
+
+    name: str
+
+    def put(self, data: bytes) -> str: ...
+    def put_stream(self, stream: BinaryIO) -> str: ...
+    def get(self, digest: str) -> bytes: ...
+    def exists(self, digest: str) -> bool: ...
+    def verify(self, digest: str) -> bool: ...
+    def digests(self) -> Iterator[str]: ...
+
+
+def check_digest(digest: str) -> str:
+    if not _DIGEST.match(digest):
+        raise InvalidInput(
+            "a blob address is 64 lowercase hex characters (a SHA-256 digest)", digest=digest
+        )
+    return digest
+
+
+class FileBlobStore:
+    """Blobs as files under ``root/ab/cd/abcd…``; safe for many processes on one file system."""
+
+    name = "file"
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._tmp = root / "tmp"
+
+    def path_of(self, digest: str) -> Path:
+        check_digest(digest)
+        return self.root / digest[:2] / digest[2:4] / digest
+
+    def put(self, data: bytes) -> str:
+        digest = hashlib.sha256(data).hexdigest()
+        if not self.exists(digest):
+            self._write(digest, iter((data,)))
+        return digest
+
+    def put_stream(self, stream: BinaryIO) -> str:
+        """Store a stream of any size without holding it in memory."""
+        self._tmp.mkdir(parents=True, exist_ok=True)
+        hasher = hashlib.sha256()
+        fd, tmp_name = tempfile.mkstemp(dir=self._tmp)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                while chunk := stream.read(_CHUNK):
+                    hasher.update(chunk)
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            digest = hasher.hexdigest()
+            target = self.path_of(digest)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp_name, target)
+            return digest
+        except BaseException:
+            Path(tmp_name).unlink(missing_ok=True)
+            raise
+
+    def get(self, digest: str) -> bytes:
+        path = self.path_of(digest)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise NotFound("no blob with this digest", digest=digest) from None
+        if hashlib.sha256(data).hexdigest() != digest:
+            raise BlobCorrupt(
+                "blob bytes no longer match their SHA-256; restore the file from backup",
+                digest=digest,
+                path=str(path),
+            )
+        return data
+
+    def exists(self, digest: str) -> bool:
+        return self.path_of(digest).is_file()
+
+    def verify(self, digest: str) -> bool:
+        """True when the blob exists and its bytes hash to its address."""
+        path = self.path_of(digest)
+        if not path.is_file():
+            return False
+        hasher = hashlib.sha256()
+        with path.open("rb") as f:
+            while chunk := f.read(_CHUNK):
+                hasher.update(chunk)
+        return hasher.hexdigest() == digest
+
+    def digests(self) -> Iterator[str]:
+        for path in sorted(self.root.glob("??/??/*")):
+            if _DIGEST.match(path.name):
+                yield path.name
+
+    def _write(self, digest: str, chunks: Iterator[bytes]) -> None:
+        target = self.path_of(digest)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                for chunk in chunks:
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp_name, target)
+        except BaseException:
+            Path(tmp_name).unlink(missing_ok=True)
+            raise
+
+
+__all__ = ["BlobStore", "FileBlobStore", "check_digest"]
