@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -56,19 +57,29 @@ def root(
     ctx.obj = CliContext(settings)
 
 
-def _register() -> None:
-    # One module per domain; each exposes `register(app)`.
-    from jingwang.cli import db
+# One module per domain, each exposing `register(app)`. One line each, kept sorted.
+COMMAND_MODULES = (
+    "jingwang.cli.db",
+    "jingwang.cli.doctor",
+)
+_registered = False
 
-    for module in (db,):
-        module.register(app)
+
+def _register() -> None:
+    global _registered
+    if _registered:
+        return
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(app)
+    _registered = True
 
 
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point: runs the app and maps domain errors to exit codes."""
     _register()
     try:
-        app(args=argv, standalone_mode=False)
+        # Without standalone mode click returns the code of a `typer.Exit` instead of exiting.
+        result = app(args=argv, standalone_mode=False)
     except JingwangError as exc:
         typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
         return int(exit_code_for(exc))
@@ -84,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
             exc.show()
             return int(exc.exit_code)
         raise
-    return int(ExitCode.OK)
+    return result if isinstance(result, int) else int(ExitCode.OK)
 
 
 if __name__ == "__main__":  # pragma: no cover
