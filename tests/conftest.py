@@ -23,6 +23,8 @@ from sqlalchemy.orm import sessionmaker
 from jingwang.settings import Settings, load_settings
 from jingwang.store import Database, create_database, upgrade
 
+pytest_plugins = ("browser_support",)
+
 PG_URL = os.environ.get("JINGWANG_TEST_DATABASE_URL", "")
 DB_FIXTURES = {"db", "db_url", "live_settings", "live_db"}
 
@@ -99,7 +101,9 @@ def db(_session_database: Database) -> Iterator[Database]:
     """
     conn = _session_database.engine.connect()
     outer = conn.begin()
-    maker = sessionmaker(bind=conn, expire_on_commit=False, join_transaction_mode="create_savepoint")
+    maker = sessionmaker(
+        bind=conn, expire_on_commit=False, join_transaction_mode="create_savepoint"
+    )
     yield Database(_session_database.engine, maker)
     outer.rollback()
     conn.close()
@@ -134,4 +138,3 @@ def live_db(live_settings: Settings) -> Iterator[Database]:
     database = create_database(live_settings.resolved_database_url)
     yield database
     database.dispose()
-

@@ -1,0 +1,50 @@
+"""Demo data: what a newcomer sees working after `make demo`.
+
+So far: a few sample evidence files in the blob store, and a `blobs.verify` job the worker runs,
+whose result event lands in the hash-chained audit log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jingwang.jobs import enqueue
+from jingwang.settings import Settings
+from jingwang.store import FileBlobStore, create_database, upgrade
+
+# A tiny WML deck and an XHTML-MP page, written for the demo (no third-party content).
+SAMPLE_EVIDENCE = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE wml PUBLIC "-//WAPFORUM//DTD WML 1.1//EN" '
+    b'"http://www.wapforum.org/DTD/wml_1.1.xml">\n<wml><card id="home" title="demo">'
+    b'<onevent type="ontimer"><go href="#next"/></onevent><timer value="30"/>'
+    b'<p>jingwang demo deck</p></card><card id="next"><p>second card</p></card></wml>\n',
+    b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html PUBLIC "-//WAPFORUM//DTD XHTML Mobile '
+    b'1.0//EN" "http://www.wapforum.org/DTD/xhtml-mobile10.dtd">\n<html xmlns="http://www.w3.org/'
+    b'1999/xhtml"><head><title>demo</title></head><body><p>\xe5\x87\x80\xe7\xbd\x91 demo page</p>'
+    b"</body></html>\n",
+)
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    blobs: list[str]
+    job_ids: list[int]
+
+
+def seed_demo(settings: Settings) -> DemoSummary:
+    """Migrate the demo database and load the demo data; idempotent."""
+    db = create_database(settings.resolved_database_url)
+    try:
+        upgrade(db)
+        store = FileBlobStore(settings.resolved_blob_dir)
+        digests = [store.put(data) for data in SAMPLE_EVIDENCE]
+        with db.session() as session:
+            job = enqueue(session, "blobs.verify", {}, idempotency_key="demo:blobs.verify")
+            session.flush()
+            job_ids = [job.id]
+    finally:
+        db.dispose()
+    return DemoSummary(blobs=digests, job_ids=job_ids)
+
+
+__all__ = ["SAMPLE_EVIDENCE", "DemoSummary", "seed_demo"]

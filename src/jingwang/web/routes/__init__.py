@@ -1,0 +1,11 @@
+"""One router per domain; :data:`ROUTERS` is what ``create_app`` includes, in order."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from jingwang.web.routes import docs, health, home
+
+ROUTERS: tuple[APIRouter, ...] = (health.router, home.router, docs.router)
+
+__all__ = ["ROUTERS"]

@@ -1,0 +1,138 @@
+"""`jingwang demo`: a fresh data folder, demo data, web + worker, seen in real Chromium."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from jingwang.cli.app import main
+from jingwang.cli.exit_codes import ExitCode
+from jingwang.demo import DEMO_MARKER, fresh_data_dir
+from jingwang.errors import Conflict
+
+READY = re.compile(r"jingwang demo ready at (http://\S+)")
+DEADLINE_S = 90.0
+
+
+@dataclass
+class Demo:
+    process: subprocess.Popen[bytes]
+    url: str
+    log: Path
+    data_dir: Path
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Iterator[Demo]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JINGWANG_")}
+    env["PYTHONUNBUFFERED"] = "1"
+    log, data_dir = tmp_path / "demo.log", tmp_path / "demo-data"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "jingwang", "demo", "--dir", str(data_dir), "--port", "0"],
+            env=env,
+            cwd=tmp_path,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        yield Demo(process, _wait_for_url(process, log), log, data_dir)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def _wait_for_url(process: subprocess.Popen[bytes], log: Path) -> str:
+    deadline = time.monotonic() + DEADLINE_S
+    while time.monotonic() < deadline:
+        if match := READY.search(log.read_text(errors="replace")):
+            return match.group(1)
+        if process.poll() is not None:
+            pytest.fail(f"demo exited with {process.returncode}:\n{log.read_text()}")
+        time.sleep(0.2)
+    pytest.fail(f"demo printed no URL in {DEADLINE_S} s:\n{log.read_text()}")
+
+
+def _wait_for_job(data_dir: Path) -> list[dict[str, object]]:
+    """The demo's queued job, once the supervised worker has run it."""
+    deadline = time.monotonic() + DEADLINE_S
+    while time.monotonic() < deadline:
+        jobs = json.loads(
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "jingwang",
+                    "--data-dir",
+                    str(data_dir),
+                    "jobs",
+                    "list",
+                    "--json",
+                ],
+                capture_output=True,
+                check=True,
+                text=True,
+                env={**os.environ},
+            ).stdout
+        )
+        if jobs and all(j["state"] == "succeeded" for j in jobs):
+            return list(jobs)
+        time.sleep(0.5)
+    pytest.fail("the demo's job did not succeed in time")
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_demo_serves_chinese_and_english_and_runs_its_job(demo: Demo, open_browser) -> None:
+    assert httpx.get(f"{demo.url}/readyz", timeout=10).status_code == 200
+    browser = open_browser(demo.url)
+    page = browser.new_page()
+    page.goto(demo.url + "/")
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    assert "净网" in page.title()
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url(demo.url + "/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert browser.problems == [] and browser.off_site == []
+
+    jobs = _wait_for_job(demo.data_dir)
+    assert [j["kind"] for j in jobs] == ["blobs.verify"]
+
+    demo.process.send_signal(signal.SIGINT)
+    assert demo.process.wait(30) == 0, demo.output()
+    assert "worker stopped" in demo.output()
+
+
+def test_fresh_data_dir_empties_only_its_own_folders(tmp_path: Path) -> None:
+    mine = fresh_data_dir(tmp_path / "demo")
+    (mine / "old.db").write_text("x")
+    assert sorted(p.name for p in fresh_data_dir(mine).iterdir()) == [DEMO_MARKER]
+
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "real.db").write_text("keep me")
+    with pytest.raises(Conflict, match="refusing to wipe"):
+        fresh_data_dir(precious)
+    assert (precious / "real.db").read_text() == "keep me"
+
+
+def test_demo_refuses_a_foreign_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "data").write_text("x")
+    assert main(["demo", "--dir", str(tmp_path / "real")]) == ExitCode.CONFLICT
+    assert "--dir" in capsys.readouterr().err
