@@ -24,7 +24,7 @@ from pydantic_settings import (
 
 from jingwang.errors import ConfigError
 
-DEFAULT_SECRET_KEY = "insecure-development-key-change-me"
+DEFAULT_SECRET_KEY = "insecure-development-key-change-me"  # noqa: S105 - refused in production
 DEFAULT_CONFIG_FILE = Path("jingwang.toml")
 ENV_PREFIX = "JINGWANG_"
 
@@ -96,6 +96,11 @@ class Settings(BaseSettings):
     jobs_dispatch_interval_seconds: float = Field(
         2.0, gt=0, description="How often the dispatcher looks for due jobs and expired leases."
     )
+    job_modules: list[str] = Field(
+        default_factory=list,
+        description="Extra Python modules that define job kinds, imported by every process that "
+        "runs or enqueues jobs (env: a JSON list, e.g. '[\"myplugin.jobs\"]').",
+    )
     outbox_batch_size: int = Field(
         500, ge=1, description="Events the sequencer publishes per batch."
     )
@@ -114,7 +119,8 @@ class Settings(BaseSettings):
         ):
             raise ValueError(
                 "production mode needs JINGWANG_SECRET_KEY set to a random value of at least "
-                "32 characters (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
+                "32 characters, e.g. from "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
             )
         return self
 
@@ -169,7 +175,9 @@ def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
     try:
         return Settings(**{k: v for k, v in overrides.items() if v is not None})
     except ValueError as exc:  # pydantic.ValidationError is a ValueError
-        raise ConfigError(f"invalid settings: {exc}", config_file=str(path) if path else None) from exc
+        raise ConfigError(
+            f"invalid settings: {exc}", config_file=str(path) if path else None
+        ) from exc
     finally:
         _CONFIG_FILE_HOLDER.pop("path", None)
 

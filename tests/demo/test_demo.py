@@ -108,7 +108,8 @@ def test_demo_serves_chinese_and_english_and_runs_its_job(demo: Demo, open_brows
     page.get_by_role("link", name="English").click()
     page.wait_for_url(demo.url + "/")
     assert page.locator("html").get_attribute("lang") == "en"
-    assert browser.problems == [] and browser.off_site == []
+    assert browser.problems == []
+    assert browser.off_site == []
 
     jobs = _wait_for_job(demo.data_dir)
     assert [j["kind"] for j in jobs] == ["blobs.verify"]

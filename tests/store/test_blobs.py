@@ -23,7 +23,8 @@ def test_put_get_roundtrip_and_address(store: FileBlobStore) -> None:
     digest = store.put(b"<wml><card/></wml>")
     assert digest == hashlib.sha256(b"<wml><card/></wml>").hexdigest()
     assert store.get(digest) == b"<wml><card/></wml>"
-    assert store.exists(digest) and store.verify(digest)
+    assert store.exists(digest)
+    assert store.verify(digest)
     assert list(store.digests()) == [digest]
 
 

@@ -26,9 +26,14 @@ def test_session_commits_and_rolls_back(tmp_path: Path) -> None:
     database = create_database(f"sqlite:///{tmp_path / 'x.db'}")
     with database.session() as s:
         s.execute(text("CREATE TABLE t (v INTEGER)"))
-    with pytest.raises(RuntimeError), database.session() as s:
-        s.execute(text("INSERT INTO t VALUES (1)"))
-        raise RuntimeError("boom")
+
+    def insert_then_fail() -> None:
+        with database.session() as s:
+            s.execute(text("INSERT INTO t VALUES (1)"))
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        insert_then_fail()
     with database.session() as s:
         assert s.execute(text("SELECT count(*) FROM t")).scalar() == 0
     database.dispose()

@@ -17,7 +17,8 @@ from jingwang.settings import load_settings
 
 app = typer.Typer(
     name="jingwang",
-    help="jingwang (净网): find, prove, attribute, dispose of and block porn and unfiled mobile sites.",
+    help="jingwang (净网): find, prove, attribute, dispose of and block porn and unfiled "
+    "mobile sites.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -55,12 +56,19 @@ def root(
         config, data_dir=data_dir, database_url=database_url, queue_url=queue_url
     )
     ctx.obj = CliContext(settings)
+    ctx.call_on_close(ctx.obj.close)
 
 
 # One module per domain, each exposing `register(app)`. One line each, kept sorted.
 COMMAND_MODULES = (
+    "jingwang.cli.audit",
     "jingwang.cli.db",
+    "jingwang.cli.demo",
     "jingwang.cli.doctor",
+    "jingwang.cli.jobs",
+    "jingwang.cli.serve",
+    "jingwang.cli.url",
+    "jingwang.cli.worker",
 )
 _registered = False
 
@@ -78,24 +86,17 @@ def main(argv: list[str] | None = None) -> int:
     """Console-script entry point: runs the app and maps domain errors to exit codes."""
     _register()
     try:
-        # Without standalone mode click returns the code of a `typer.Exit` instead of exiting.
-        result = app(args=argv, standalone_mode=False)
+        # Standalone mode lets Typer print usage errors its own way and exit with their code;
+        # domain errors pass through it and are mapped to exit codes here.
+        app(args=argv, standalone_mode=True)
+    except SystemExit as exc:
+        if exc.code is None:
+            return int(ExitCode.OK)
+        return exc.code if isinstance(exc.code, int) else int(ExitCode.FAILURE)
     except JingwangError as exc:
         typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
         return int(exit_code_for(exc))
-    except typer.Exit as exc:
-        return int(exc.exit_code)
-    except typer.Abort:
-        typer.echo("aborted", err=True)
-        return int(ExitCode.FAILURE)
-    except Exception as exc:  # click's UsageError and friends carry their own exit code
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            return int(exc.exit_code)
-        raise
-    return result if isinstance(result, int) else int(ExitCode.OK)
+    return int(ExitCode.OK)
 
 
 if __name__ == "__main__":  # pragma: no cover

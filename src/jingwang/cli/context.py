@@ -28,6 +28,11 @@ class CliContext:
     def blobs(self) -> FileBlobStore:
         return FileBlobStore(self.settings.resolved_blob_dir)
 
+    def close(self) -> None:
+        """Release what the command opened (the root command registers this on exit)."""
+        if "db" in self.__dict__:
+            self.db.dispose()
+
     def print_json(self, value: Any) -> None:
         """Machine-readable output: one JSON document on stdout, nothing else."""
         typer.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
