@@ -58,7 +58,7 @@ lock:
 
 # Re-extract and update the translation catalogs after changing user-visible strings.
 messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -o src/jingwang/web/locale/messages.pot src/jingwang
+	$(BIN)/pybabel extract -F babel.cfg --project jingwang --copyright-holder "jingwang developers" -o src/jingwang/web/locale/messages.pot src/jingwang
 	$(BIN)/pybabel update -i src/jingwang/web/locale/messages.pot -d src/jingwang/web/locale
 
 clean:

@@ -11,13 +11,15 @@ exit codes (``jingwang.cli.exit_codes``). Nothing below the web layer knows abou
     ├── ConfigError                  settings that cannot work (bad value, default secret)
     ├── NotConfigured                an optional component lacks what it needs
     ├── InvalidInput                 bad input from a person or client: says what to fix
-    │   └── jingwang.core.url.URLError
+    │   ├── jingwang.core.url.URLError          url.invalid
+    │   ├── jingwang.core.domains.DomainError   domain.invalid
+    │   └── jingwang.jobs.errors.InvalidPayload …
     ├── NotFound                     the object asked for does not exist
     ├── Conflict                     the change clashes with the current state
     ├── PermissionDenied             the actor may not do this
     ├── StoreError                   storage trouble
     │   └── BlobCorrupt              a blob no longer matches its digest
-    └── JobError                     job queue trouble
+    └── JobError                     job queue trouble (jingwang.jobs.errors: jobs.*)
 """
 
 from __future__ import annotations

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -48,16 +51,26 @@ def demo(
     )
 
 
+def _command_name() -> str:
+    """How the user can run jingwang again: the script they ran, else `python -m jingwang`."""
+    script = Path(sys.argv[0])
+    if script.name == "jingwang":
+        return script.name if shutil.which("jingwang") == str(script) else os.path.relpath(script)
+    return "python -m jingwang"
+
+
 def _banner(cli: CliContext, url: str, data_dir: Path) -> None:
+    command = f"{_command_name()} --data-dir {data_dir}"
     cli.console.print(
         f"\n[bold green]jingwang demo is running[/bold green]\n"
-        f"  home (中文):   {url}/\n"
+        f"  home (中文):     {url}/\n"
         f"  home (English): {url}/lang/en\n"
-        f"  API docs:      {url}/docs\n"
-        f"  readiness:     {url}/readyz\n"
-        f"  try:           jingwang --data-dir {data_dir} jobs list\n"
-        f"                 jingwang --data-dir {data_dir} audit verify\n"
-        f"Press Ctrl-C to stop.\n"
+        f"  API docs:       {url}/docs\n"
+        f"  readiness:      {url}/readyz\n"
+        f"  try:            {command} jobs list\n"
+        f"                  {command} audit verify\n"
+        f"Press Ctrl-C to stop.\n",
+        soft_wrap=True,
     )
     # The line tests and scripts wait for; keep its shape.
     cli.console.print(f"jingwang demo ready at {url}", soft_wrap=True)
