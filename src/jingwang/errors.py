@@ -13,6 +13,7 @@ exit codes (``jingwang.cli.exit_codes``). Nothing below the web layer knows abou
     ├── InvalidInput                 bad input from a person or client: says what to fix
     │   ├── jingwang.core.url.URLError          url.invalid
     │   ├── jingwang.core.domains.DomainError   domain.invalid
+    │   ├── jingwang.classify.IcpNumberError    icp.invalid
     │   └── jingwang.jobs.errors.InvalidPayload …
     ├── NotFound                     the object asked for does not exist
     ├── Conflict                     the change clashes with the current state

@@ -66,6 +66,7 @@ COMMAND_MODULES = (
     "jingwang.cli.demo",
     "jingwang.cli.doctor",
     "jingwang.cli.jobs",
+    "jingwang.cli.registry",
     "jingwang.cli.serve",
     "jingwang.cli.url",
     "jingwang.cli.worker",
