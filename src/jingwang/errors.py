@@ -19,7 +19,8 @@ exit codes (``jingwang.cli.exit_codes``). Nothing below the web layer knows abou
     ├── Conflict                     the change clashes with the current state
     ├── PermissionDenied             the actor may not do this
     ├── StoreError                   storage trouble
-    │   └── BlobCorrupt              a blob no longer matches its digest
+    │   ├── BlobCorrupt              a blob no longer matches its digest
+    │   └── jingwang.store.guard.AppendOnlyViolation  store.append_only (the audit log)
     └── JobError                     job queue trouble (jingwang.jobs.errors: jobs.*)
 """
 

@@ -104,6 +104,49 @@ class Settings(BaseSettings):
     outbox_batch_size: int = Field(
         500, ge=1, description="Events the sequencer publishes per batch."
     )
+    session_idle_minutes: int = Field(
+        60, ge=1, description="A web session ends after this many minutes without a request."
+    )
+    session_max_hours: int = Field(
+        12, ge=1, description="A web session ends this many hours after login, however busy."
+    )
+    session_cookie_secure: Literal["auto", "always", "never"] = Field(
+        "auto",
+        description="Mark the session cookie Secure (and name it __Host-…): 'auto' does so "
+        "unless the request is plain http to a loopback address.",
+    )
+    login_max_failures: int = Field(
+        5, ge=1, description="Failed logins for one user name before it is locked out."
+    )
+    login_max_failures_per_ip: int = Field(
+        50, ge=1, description="Failed logins from one client address before it is locked out."
+    )
+    login_lockout_seconds: int = Field(
+        60, ge=1, description="First lockout; each further failure doubles it."
+    )
+    login_lockout_max_seconds: int = Field(
+        3600, ge=1, description="Longest lockout after repeated failed logins."
+    )
+    password_min_length: int = Field(12, ge=8, le=128, description="Shortest password accepted.")
+    password_hash_time_cost: int = Field(
+        3, ge=1, description="argon2id iterations; raising it renews hashes at the next login."
+    )
+    password_hash_memory_kib: int = Field(
+        65536, ge=64, description="argon2id memory in KiB; raising it renews hashes at login."
+    )
+    password_hash_parallelism: int = Field(4, ge=1, le=64, description="argon2id lanes.")
+    api_token_default_days: int = Field(
+        90, ge=1, description="Lifetime of a new API token when none is given."
+    )
+    api_token_max_days: int = Field(366, ge=1, description="Longest lifetime of an API token.")
+    audit_signing_key: Path | None = Field(
+        None,
+        description="PEM file of the Ed25519 private key that signs audit checkpoints; empty "
+        "means DATA_DIR/keys/audit-ed25519.pem. Keep it off the database server, mode 0600.",
+    )
+    audit_checkpoint_interval_seconds: int = Field(
+        600, ge=10, description="How often the worker signs a checkpoint of the audit log."
+    )
     chromium_path: Path = Field(
         Path("/usr/bin/chromium"), description="Chromium binary for screenshots and UI tests."
     )
@@ -124,6 +167,17 @@ class Settings(BaseSettings):
             )
         return self
 
+    @model_validator(mode="after")
+    def _refuse_weak_password_hashing_in_production(self) -> Settings:
+        if self.mode == "production" and (
+            self.password_hash_memory_kib < 19456 or self.password_hash_time_cost < 2
+        ):
+            raise ValueError(
+                "production mode needs password_hash_memory_kib >= 19456 and "
+                "password_hash_time_cost >= 2 (OWASP's argon2id minimum); raise them"
+            )
+        return self
+
     # Derived locations -------------------------------------------------------------------
 
     @property
@@ -137,6 +191,10 @@ class Settings(BaseSettings):
     @property
     def resolved_blob_dir(self) -> Path:
         return (self.blob_dir or self.data_dir / "blobs").resolve()
+
+    @property
+    def resolved_audit_signing_key(self) -> Path:
+        return (self.audit_signing_key or self.data_dir / "keys" / "audit-ed25519.pem").resolve()
 
     @classmethod
     def settings_customise_sources(

@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 
 import pytest
+from auditkit import guard_off
 from sqlalchemy import delete, insert, select, text, update
 
 from jingwang.audit import (
@@ -58,7 +59,7 @@ def _hash_of(db: Database, seq: int) -> str:
 
 
 def _move(db: Database, pairs: list[tuple[int, int]]) -> None:
-    with db.session() as session:
+    with db.session() as session, guard_off(session):
         for old, new in pairs:
             session.execute(update(AuditEntry).where(AuditEntry.seq == old).values(seq=new))
 
@@ -94,14 +95,14 @@ def test_hash_recipe_is_stable() -> None:
 
 
 def test_an_edited_entry_is_named(chain: Database) -> None:
-    with chain.session() as session:
+    with chain.session() as session, guard_off(session):
         session.execute(text("UPDATE audit_entries SET object_id = 'forged' WHERE seq = 3"))
     assert _verify(chain) == (False, 3, BreakReason.EDITED, 2)
 
 
 def test_an_entry_rewritten_with_a_fresh_hash_is_named(chain: Database) -> None:
     forged = _record(3).model_copy(update={"object_id": "forged"})
-    with chain.session() as session:
+    with chain.session() as session, guard_off(session):
         session.execute(
             update(AuditEntry)
             .where(AuditEntry.seq == 3)
@@ -111,13 +112,13 @@ def test_an_entry_rewritten_with_a_fresh_hash_is_named(chain: Database) -> None:
 
 
 def test_a_deleted_entry_is_named(chain: Database) -> None:
-    with chain.session() as session:
+    with chain.session() as session, guard_off(session):
         session.execute(text("DELETE FROM audit_entries WHERE seq = 3"))
     assert _verify(chain) == (False, 3, BreakReason.DELETED, 2)
 
 
 def test_a_deleted_first_entry_is_named(chain: Database) -> None:
-    with chain.session() as session:
+    with chain.session() as session, guard_off(session):
         session.execute(delete(AuditEntry).where(AuditEntry.seq == 1))
     assert _verify(chain) == (False, 1, BreakReason.DELETED, 0)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import text
+from auditkit import tamper
 
 from jingwang.cli.app import main
 from jingwang.cli.exit_codes import ExitCode
@@ -40,8 +40,7 @@ def test_verify_clean_then_tampered(
     assert [e["seq"] for e in entries] == [3, 2, 1]
     assert entries[0]["action"] == "store.blobs_verified"
 
-    with live_db.session() as session:
-        session.execute(text("UPDATE audit_entries SET actor_id = 'mallory' WHERE seq = 2"))
+    tamper(live_db, "UPDATE audit_entries SET actor_id = 'mallory' WHERE seq = 2")
     code, out = _run(capsys, live_settings, "audit", "verify")
     assert code == ExitCode.FAILURE
     assert "broken at entry 2: edited" in out

@@ -73,3 +73,24 @@ def test_human_output_is_a_table(capsys: pytest.CaptureFixture[str], settings: S
     out = capsys.readouterr().out
     assert "how to fix" in out
     assert "queue" in out
+
+
+def test_the_audit_key_is_checked(
+    capsys: pytest.CaptureFixture[str], settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def audit_key() -> dict[str, str]:
+        _, checks = _doctor(capsys, settings)
+        return next(c for c in checks if c["name"] == "audit key")
+
+    missing = audit_key()
+    assert missing["status"] == "warn"  # development makes it at the first checkpoint
+    assert "jingwang audit keygen" in missing["fix"]
+    assert main(["--data-dir", str(settings.data_dir), "audit", "keygen"]) == ExitCode.OK
+    capsys.readouterr()
+    assert audit_key()["status"] == "ok"
+    settings.resolved_audit_signing_key.chmod(0o644)
+    monkeypatch.setenv("JINGWANG_MODE", "production")
+    monkeypatch.setenv("JINGWANG_SECRET_KEY", "x" * 40)
+    exposed = audit_key()
+    assert exposed["status"] == "fail"
+    assert "chmod 600" in exposed["detail"]

@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from jingwang.accounts.demo import DEMO_PASSWORD
 from jingwang.cli.app import main
 from jingwang.cli.exit_codes import ExitCode
 from jingwang.demo import DEMO_MARKER, fresh_data_dir
@@ -111,6 +112,15 @@ def test_demo_serves_chinese_and_english_and_runs_its_job(demo: Demo, open_brows
     assert browser.problems == []
     assert browser.off_site == []
 
+    # A demo login from the banner works: the reporting centre's admin sees the org tree.
+    page.goto(demo.url + "/login")
+    page.fill("#username", "rc-admin")
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("form.stacked button[type=submit]")
+    page.goto(demo.url + "/admin/orgs")
+    assert "南粤数据接入有限公司" in page.content()
+    assert browser.problems == []
+
     jobs = _wait_for_job(demo.data_dir)
     assert [j["kind"] for j in jobs] == ["blobs.verify"]
 
@@ -137,3 +147,14 @@ def test_demo_refuses_a_foreign_folder(tmp_path: Path, capsys: pytest.CaptureFix
     (tmp_path / "real" / "data").write_text("x")
     assert main(["demo", "--dir", str(tmp_path / "real")]) == ExitCode.CONFLICT
     assert "--dir" in capsys.readouterr().err
+
+
+def test_readme_lists_real_demo_logins() -> None:
+    from jingwang.accounts.demo import DEMO_ORGS
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^\| `([a-z-]+)` \|", readme, flags=re.M)
+    seeded = {f"{org.key}-{role}" for org in DEMO_ORGS for role in org.roles}
+    assert listed
+    assert set(listed) <= seeded
+    assert DEMO_PASSWORD in readme

@@ -1,14 +1,16 @@
-"""Built-in job kinds: ``blobs.verify`` and ``system.sequence_outbox``."""
+"""Built-in job kinds: ``blobs.verify``, ``system.sequence_outbox`` and ``audit.checkpoint``."""
 
 from __future__ import annotations
 
 from jobhelpers import event_names, job
 from kind_contract import JobKindContract
 
-from jingwang.audit import latest_entries
-from jingwang.jobs import JobRuntime, JobState, enqueue, load_job_modules
+from jingwang.audit import AuditLogConsumer, latest_entries
+from jingwang.audit.job import CheckpointAuditLog
+from jingwang.jobs import JobRuntime, JobState, build_runtime, enqueue, load_job_modules
 from jingwang.jobs.builtin import SequenceOutbox, VerifyBlobs
-from jingwang.store import FileBlobStore
+from jingwang.settings import Settings
+from jingwang.store import Database, FileBlobStore
 
 
 class TestVerifyBlobs(JobKindContract):
@@ -63,6 +65,43 @@ class TestSequenceOutbox(JobKindContract):
         result = job(runtime.db, job_id).result
         assert result is not None
         assert result["published"] >= 1
+
+
+class TestCheckpointAuditLog(JobKindContract):
+    kind = CheckpointAuditLog
+
+    def test_signs_the_head_once(self, runtime: JobRuntime) -> None:
+        with runtime.db.session() as session:
+            enqueue(session, "blobs.verify")
+        runtime.tick()  # the verification's event becomes audit entry 1
+        results = []
+        for _ in range(2):
+            with runtime.db.session() as session:
+                job_id = enqueue(session, "audit.checkpoint").id
+            runtime.dispatch()
+            results.append(job(runtime.db, job_id).result)
+        first, second = results
+        assert first is not None
+        assert second is not None
+        assert (first["created"], first["seq"]) == (True, 1)
+        assert (second["created"], second["checkpoint_id"]) == (False, first["checkpoint_id"])
+        # Development mode makes the key on first use.
+        assert runtime.settings.resolved_audit_signing_key.is_file()
+
+    def test_production_without_a_key_is_a_permanent_failure(
+        self, job_settings: Settings, db: Database
+    ) -> None:
+        production = job_settings.model_copy(update={"mode": "production"})
+        runtime = build_runtime(production, db, consumers=[AuditLogConsumer()])
+        with runtime.db.session() as session:
+            job_id = enqueue(session, "audit.checkpoint").id
+        runtime.dispatch()
+        stored = job(runtime.db, job_id)
+        assert stored.state == JobState.DEAD
+        assert stored.attempts == 1
+        assert "audit.key_missing" in (stored.last_error or "")
+        assert "jingwang audit keygen" in (stored.last_error or "")
+        assert not production.resolved_audit_signing_key.exists()
 
 
 def test_every_built_in_kind_runs_the_contract() -> None:

@@ -121,6 +121,19 @@ def test_default_schedules_are_created_once_and_start_one_interval_later(
     assert set(schedules) == {spec.name for spec in DEFAULT_SCHEDULES}
     verify = schedules["blobs.verify.weekly"]
     assert verify.next_run_at > dt.datetime.now(dt.UTC) + dt.timedelta(days=6)
+    assert schedules["audit.checkpoint.periodic"].interval_seconds == 600
+
+
+def test_the_checkpoint_interval_follows_its_setting(runtime: JobRuntime) -> None:
+    ensure_default_schedules(runtime.db, runtime.settings)
+    faster = runtime.settings.model_copy(update={"audit_checkpoint_interval_seconds": 60})
+    ensure_default_schedules(runtime.db, faster)
+    with runtime.db.session() as session:
+        schedules = {s.name: s for s in list_schedules(session)}
+    checkpoint = schedules["audit.checkpoint.periodic"]
+    assert (checkpoint.kind, checkpoint.interval_seconds) == ("audit.checkpoint", 60)
+    assert checkpoint.next_run_at <= dt.datetime.now(dt.UTC) + dt.timedelta(seconds=60)
+    assert schedules["blobs.verify.weekly"].interval_seconds == 7 * 86400
 
 
 def test_next_slot() -> None:

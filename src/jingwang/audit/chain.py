@@ -39,7 +39,8 @@ class AuditRecord(BaseModel):
     request_id: str | None = None
 
 
-def _utc(value: dt.datetime) -> str:
+def format_utc(value: dt.datetime) -> str:
+    """``value`` as ``YYYY-MM-DDTHH:MM:SS.ffffffZ`` in UTC: how hashed and signed times look."""
     return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
@@ -47,8 +48,8 @@ def canonical_json(record: AuditRecord, prev_hash: str) -> bytes:
     doc: dict[str, Any] = record.model_dump()
     doc.update(
         v=HASH_VERSION,
-        occurred_at=_utc(record.occurred_at),
-        recorded_at=_utc(record.recorded_at),
+        occurred_at=format_utc(record.occurred_at),
+        recorded_at=format_utc(record.recorded_at),
         prev_hash=prev_hash,
     )
     text = json.dumps(
@@ -75,6 +76,7 @@ __all__ = [
     "AuditRecord",
     "canonical_json",
     "compute_hash",
+    "format_utc",
     "hash_matches",
     "record_of",
 ]

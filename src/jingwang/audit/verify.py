@@ -12,13 +12,16 @@ names sits later in the log (**reordered**); the entry after this one links to t
 **inserted**); ``seq`` jumps (entries were **deleted**); otherwise the entry before was
 rewritten together with its hash (**edited**).
 
-Not detectable from the chain alone, and the reason signed checkpoints come next: entries cut
-off the end, and a whole chain rewritten from some point on with fresh hashes.
+Not detectable from the chain alone: entries cut off the end, and a whole chain rewritten from
+some point on with fresh hashes. Signed checkpoints catch those (:mod:`jingwang.audit.report`
+combines both checks); for them :func:`verify_chain` can ``observe`` every entry in one pass,
+and checkpoint signing verifies only the entries ``after`` the last checkpoint ``until`` the
+head it signs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -53,13 +56,30 @@ class _Break:
     count: int
 
 
-def verify_chain(session: Session) -> VerifyResult:
-    """Check the whole chain; never raises for a broken chain, it reports it."""
-    result = session.execute(
-        select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=1000)
-    )
+Observer = Callable[[AuditEntry], None]
+
+
+def verify_chain(
+    session: Session,
+    *,
+    after: AuditEntry | None = None,
+    until: int | None = None,
+    observe: Observer | None = None,
+) -> VerifyResult:
+    """Check the chain; never raises for a broken chain, it reports it.
+
+    ``after``: a trusted entry (one a valid checkpoint signed) to continue from; ``count`` then
+    counts the entries after it. ``until``: stop after this ``seq``. ``observe`` is called with
+    every entry walked, in order, also after the first problem.
+    """
+    query = select(AuditEntry).order_by(AuditEntry.seq)
+    if after is not None:
+        query = query.where(AuditEntry.seq > after.seq)
+    if until is not None:
+        query = query.where(AuditEntry.seq <= until)
+    result = session.execute(query.execution_options(yield_per=1000))
     try:
-        outcome = _walk(result.scalars())
+        outcome = _walk(result.scalars(), after, observe)
     finally:
         result.close()
     if isinstance(outcome, VerifyResult):
@@ -67,20 +87,37 @@ def verify_chain(session: Session) -> VerifyResult:
     return _classify(session, outcome)
 
 
-def _walk(entries: Iterable[AuditEntry]) -> VerifyResult | _Break:
-    prev: AuditEntry | None = None
-    expected_seq, count = 1, 0
+def _walk(
+    entries: Iterable[AuditEntry], start: AuditEntry | None, observe: Observer | None
+) -> VerifyResult | _Break:
+    prev = start
+    expected_seq, count = (start.seq + 1 if start is not None else 1), 0
+    outcome: VerifyResult | _Break | None = None
     for entry in entries:
-        if not hash_matches(entry):
-            detail = f"entry {entry.seq}'s fields no longer match its hash"
-            return VerifyResult(False, count, entry.seq, BreakReason.EDITED, detail)
-        if entry.prev_hash != (prev.entry_hash if prev is not None else GENESIS_HASH):
-            return _Break(prev, entry, expected_seq, count)
-        if entry.seq != expected_seq:
-            detail = f"seq jumps from {expected_seq - 1} to {entry.seq} but the chain is intact"
-            return VerifyResult(False, count, entry.seq, BreakReason.EDITED, detail)
+        if observe is not None:
+            observe(entry)
+        if outcome is not None:
+            if observe is None:
+                break
+            continue
+        outcome = _check(prev, entry, expected_seq, count)
         prev, expected_seq, count = entry, entry.seq + 1, count + 1
-    return VerifyResult(True, count)
+    return outcome or VerifyResult(True, count)
+
+
+def _check(
+    prev: AuditEntry | None, entry: AuditEntry, expected_seq: int, count: int
+) -> VerifyResult | _Break | None:
+    """The problem with ``entry`` following ``prev``, or None."""
+    if not hash_matches(entry):
+        detail = f"entry {entry.seq}'s fields no longer match its hash"
+        return VerifyResult(False, count, entry.seq, BreakReason.EDITED, detail)
+    if entry.prev_hash != (prev.entry_hash if prev is not None else GENESIS_HASH):
+        return _Break(prev, entry, expected_seq, count)
+    if entry.seq != expected_seq:
+        detail = f"seq jumps from {expected_seq - 1} to {entry.seq} but the chain is intact"
+        return VerifyResult(False, count, entry.seq, BreakReason.EDITED, detail)
+    return None
 
 
 def _classify(session: Session, brk: _Break) -> VerifyResult:
@@ -108,4 +145,4 @@ def _classify(session: Session, brk: _Break) -> VerifyResult:
     return bad(seq, BreakReason.EDITED, f"entry {seq} was rewritten together with its hash")
 
 
-__all__ = ["BreakReason", "VerifyResult", "verify_chain"]
+__all__ = ["BreakReason", "Observer", "VerifyResult", "verify_chain"]

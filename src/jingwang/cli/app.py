@@ -66,9 +66,12 @@ COMMAND_MODULES = (
     "jingwang.cli.demo",
     "jingwang.cli.doctor",
     "jingwang.cli.jobs",
+    "jingwang.cli.orgs",
     "jingwang.cli.registry",
     "jingwang.cli.serve",
+    "jingwang.cli.tokens",
     "jingwang.cli.url",
+    "jingwang.cli.users",
     "jingwang.cli.worker",
 )
 _registered = False

@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.table import Table
 
+from jingwang.accounts.demo import DemoLogin
 from jingwang.cli.context import CliContext, get_context
 from jingwang.demo import fresh_data_dir, seed_demo
 from jingwang.web.server import run_server
@@ -39,9 +41,11 @@ def demo(
     )
     summary = seed_demo(settings)
     cli.console.print(
-        f"demo data in [bold]{data_dir}[/bold]: {len(summary.blobs)} evidence blobs, "
-        f"jobs {summary.job_ids} queued for the worker"
+        f"demo data in [bold]{data_dir}[/bold]: {len(summary.logins)} logins in "
+        f"{len({login.org_name for login in summary.logins})} organisations, "
+        f"{len(summary.blobs)} evidence blobs, jobs {summary.job_ids} queued for the worker"
     )
+    _print_logins(cli, summary.logins)
     run_server(
         settings,
         host=host,
@@ -49,6 +53,15 @@ def demo(
         with_worker=True,
         on_ready=lambda url: _banner(cli, url, data_dir),
     )
+
+
+def _print_logins(cli: CliContext, logins: list[DemoLogin]) -> None:
+    table = Table("user name", "organisation", "kind", "province", "role", title="demo logins")
+    for login in logins:
+        table.add_row(login.username, login.org_name, login.org_kind, login.province, *login.roles)
+    cli.console.print(table)
+    passwords = ", ".join(sorted({login.password for login in logins}))
+    cli.console.print(f"every demo login's password: [bold]{passwords}[/bold]")
 
 
 def _command_name() -> str:
@@ -64,6 +77,7 @@ def _banner(cli: CliContext, url: str, data_dir: Path) -> None:
     cli.console.print(
         f"\n[bold green]jingwang demo is running[/bold green]\n"
         f"  home (中文):     {url}/\n"
+        f"  log in:         {url}/login  (e.g. rc-admin, rc-auditor, nyjr-liaison)\n"
         f"  home (English): {url}/lang/en\n"
         f"  API docs:       {url}/docs\n"
         f"  readiness:      {url}/readyz\n"

@@ -21,6 +21,7 @@ from rich.table import Table
 
 from jingwang.cli.context import CliContext, get_context
 from jingwang.cli.exit_codes import ExitCode
+from jingwang.errors import JingwangError
 from jingwang.settings import DEFAULT_SECRET_KEY
 
 
@@ -145,6 +146,26 @@ def check_secret(cli: CliContext) -> Check:
     return Check("secret key", Status.OK, "set")
 
 
+def check_audit_key(cli: CliContext) -> Check:
+    from jingwang.audit.keys import load_key
+
+    path = cli.settings.resolved_audit_signing_key
+    production = cli.settings.mode == "production"
+    if not path.exists():
+        return Check(
+            "audit key",
+            Status.FAIL if production else Status.WARN,
+            f"no signing key at {path}"
+            + ("" if production else " (development makes one at the first checkpoint)"),
+            "run: jingwang audit keygen, then give auditors `jingwang audit export-key`",
+        )
+    try:
+        key = load_key(path, production=production)
+    except JingwangError as exc:
+        return Check("audit key", Status.FAIL, exc.message, "fix the key file or audit_signing_key")
+    return Check("audit key", Status.OK, f"{path}, key id {key.key_id[:16]}…")
+
+
 def check_optional_modules(_: CliContext) -> list[Check]:
     checks = []
     for module, feature, fix in OPTIONAL_MODULES:
@@ -163,6 +184,7 @@ CHECKS: tuple[Callable[[CliContext], Check], ...] = (
     check_queue,
     check_chromium,
     check_secret,
+    check_audit_key,
 )
 
 
@@ -179,7 +201,7 @@ def _existing_parent(path: Path) -> Path:
 def doctor(
     ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")
 ) -> None:
-    """Check Python, database, queue, data dir, disk, Chromium and optional parts; say fixes."""
+    """Check Python, database, queue, data dir, disk, Chromium, keys and optional parts."""
     cli = get_context(ctx)
     checks = run_checks(cli)
     if as_json:

@@ -25,7 +25,11 @@ from jingwang.errors import ConfigError, InvalidInput
 
 # Modules that declare event classes. The sequencer imports them all before loading stored
 # events, so every stored name resolves. A domain that adds events adds its module here.
-EVENT_MODULES: tuple[str, ...] = ("jingwang.jobs.events",)
+EVENT_MODULES: tuple[str, ...] = (
+    "jingwang.accounts.events",
+    "jingwang.audit.events",
+    "jingwang.jobs.events",
+)
 
 _BASE_FIELDS = frozenset({"occurred_at", "actor", "request_id", "object_id"})
 

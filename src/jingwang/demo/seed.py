@@ -1,13 +1,15 @@
 """Demo data: what a newcomer sees working after `make demo`.
 
-So far: a few sample evidence files in the blob store, and a `blobs.verify` job the worker runs,
-whose result event lands in the hash-chained audit log.
+So far: the parties of the 2009 plan as organisations with one login per role (from
+:mod:`jingwang.accounts.demo`), a few sample evidence files in the blob store, and a
+`blobs.verify` job the worker runs, whose result event lands in the hash-chained audit log.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from jingwang.accounts.demo import DemoLogin, seed_demo_accounts
 from jingwang.jobs import enqueue
 from jingwang.settings import Settings
 from jingwang.store import FileBlobStore, create_database, upgrade
@@ -29,6 +31,7 @@ SAMPLE_EVIDENCE = (
 class DemoSummary:
     blobs: list[str]
     job_ids: list[int]
+    logins: list[DemoLogin]
 
 
 def seed_demo(settings: Settings) -> DemoSummary:
@@ -39,12 +42,13 @@ def seed_demo(settings: Settings) -> DemoSummary:
         store = FileBlobStore(settings.resolved_blob_dir)
         digests = [store.put(data) for data in SAMPLE_EVIDENCE]
         with db.session() as session:
+            logins = seed_demo_accounts(session)
             job = enqueue(session, "blobs.verify", {}, idempotency_key="demo:blobs.verify")
             session.flush()
             job_ids = [job.id]
     finally:
         db.dispose()
-    return DemoSummary(blobs=digests, job_ids=job_ids)
+    return DemoSummary(blobs=digests, job_ids=job_ids, logins=logins)
 
 
 __all__ = ["SAMPLE_EVIDENCE", "DemoSummary", "seed_demo"]

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
 PayloadT = TypeVar("PayloadT", bound=BaseModel)
 
-BUILTIN_MODULES = ("jingwang.jobs.builtin",)
+BUILTIN_MODULES = ("jingwang.jobs.builtin", "jingwang.audit.job")
 
 
 @dataclass(frozen=True)

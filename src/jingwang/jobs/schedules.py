@@ -23,6 +23,7 @@ from jingwang.errors import InvalidInput, JingwangError
 from jingwang.jobs.kinds import load_job_modules
 from jingwang.jobs.models import JobSchedule
 from jingwang.jobs.service import enqueue
+from jingwang.settings import Settings
 from jingwang.store import Database
 from jingwang.store.base import utcnow
 
@@ -49,7 +50,10 @@ DEFAULT_SCHEDULES = (
     ScheduleSpec(
         name="system.sequence_outbox.hourly", kind="system.sequence_outbox", interval_seconds=3600
     ),
+    ScheduleSpec(name="audit.checkpoint.periodic", kind="audit.checkpoint", interval_seconds=600),
 )
+# Default schedules whose interval a setting decides: the setting wins at every worker start.
+INTERVAL_SETTINGS = {"audit.checkpoint.periodic": "audit_checkpoint_interval_seconds"}
 
 
 def slot_key(name: str, slot: dt.datetime) -> str:
@@ -85,23 +89,51 @@ def add_schedule(
     return schedule
 
 
-def ensure_default_schedules(db: Database) -> None:
+def default_schedules(settings: Settings | None = None) -> tuple[ScheduleSpec, ...]:
+    """The default schedules, with the intervals ``settings`` choose (:data:`INTERVAL_SETTINGS`)."""
+    if settings is None:
+        return DEFAULT_SCHEDULES
+    return tuple(
+        spec.model_copy(
+            update={"interval_seconds": getattr(settings, INTERVAL_SETTINGS[spec.name])}
+        )
+        if spec.name in INTERVAL_SETTINGS
+        else spec
+        for spec in DEFAULT_SCHEDULES
+    )
+
+
+def ensure_default_schedules(db: Database, settings: Settings | None = None) -> None:
     """Create the default schedules missing (by name), first due one interval from now.
 
-    Existing schedules are never changed, so an operator's edits (or disabling one) stick.
+    Existing schedules are never changed, so an operator's edits (or disabling one) stick;
+    only an interval that a setting decides follows that setting.
     """
     now = utcnow()
-    for default in DEFAULT_SCHEDULES:
+    for default in default_schedules(settings):
         first = now + dt.timedelta(seconds=default.interval_seconds)
         spec = default.model_copy(update={"next_run_at": first})
         with db.session() as session:
-            if session.scalars(select(JobSchedule.id).where(JobSchedule.name == spec.name)).first():
+            existing = session.scalars(
+                select(JobSchedule).where(JobSchedule.name == spec.name)
+            ).first()
+            if existing is not None:
+                if settings is not None and spec.name in INTERVAL_SETTINGS:
+                    _follow_setting(existing, spec.interval_seconds, now)
                 continue
             try:
                 with session.begin_nested():
                     add_schedule(session, spec)
             except IntegrityError:  # another worker created it at the same moment
                 log.debug("default schedule %s created concurrently", spec.name, exc_info=True)
+
+
+def _follow_setting(schedule: JobSchedule, interval: int, now: dt.datetime) -> None:
+    if schedule.interval_seconds == interval:
+        return
+    log.info("schedule %s: interval %ss from the settings", schedule.name, interval)
+    schedule.interval_seconds = interval
+    schedule.next_run_at = min(schedule.next_run_at, now + dt.timedelta(seconds=interval))
 
 
 def list_schedules(session: Session) -> list[JobSchedule]:
@@ -155,8 +187,10 @@ def spec_of(schedule: JobSchedule) -> ScheduleSpec:
 
 __all__ = [
     "DEFAULT_SCHEDULES",
+    "INTERVAL_SETTINGS",
     "ScheduleSpec",
     "add_schedule",
+    "default_schedules",
     "ensure_default_schedules",
     "list_schedules",
     "materialise_schedules",

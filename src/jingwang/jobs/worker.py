@@ -55,7 +55,7 @@ class Worker:
                 "a worker needs a shared queue: queue_url memory:// runs jobs inline in the "
                 "process that sends them; use the default SQLite queue or postgresql://…"
             )
-        ensure_default_schedules(self.runtime.db)
+        ensure_default_schedules(self.runtime.db, self.runtime.settings)
         consumer = self.runtime.huey.create_consumer(
             workers=self.threads,
             worker_type="thread",

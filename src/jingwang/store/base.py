@@ -24,6 +24,7 @@ NAMING_CONVENTION = {
 
 # Every module that declares tables. Alembic's env and the test fixtures import these.
 MODEL_MODULES = (
+    "jingwang.accounts.models",
     "jingwang.jobs.models",
     "jingwang.audit.models",
     "jingwang.store.outbox",

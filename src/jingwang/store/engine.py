@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from jingwang.errors import ConfigError
+from jingwang.store.guard import install_append_only_guard
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -69,6 +70,7 @@ def create_database(url: str, *, echo: bool = False, **engine_kwargs: Any) -> Da
         raise ConfigError(
             f"unsupported database {parsed.get_backend_name()!r}: use sqlite:/// or postgresql://"
         )
+    install_append_only_guard(engine)
     return Database(engine, sessionmaker(engine, expire_on_commit=False))
 
 

@@ -8,7 +8,8 @@
 ``huey``        the job queue from :func:`~jingwang.jobs.queue.make_huey`
 ``catalogs``    the UI languages, compiled from the ``.po`` files
 ``assets``      static files and their versioned URLs
-``pages``       the template renderer
+``pages``       the template renderer (it knows the logged-in viewer)
+``accounts``    the :class:`~jingwang.accounts.AccountsConfig` (hashing, sessions …)
 ==============  ==========================================================
 """
 
@@ -25,10 +26,10 @@ from jingwang import __version__
 from jingwang.jobs.queue import make_huey
 from jingwang.settings import Settings
 from jingwang.store import Database, create_database
+from jingwang.web.auth import AUTH_ROUTERS, ViewerPages, check_decisions, install_auth
 from jingwang.web.errors import ErrorResponse, install_error_handlers
 from jingwang.web.i18n import Catalogs
 from jingwang.web.middleware import RequestContextMiddleware, SecurityHeadersMiddleware
-from jingwang.web.pages import Pages
 from jingwang.web.routes import ROUTERS
 from jingwang.web.static import StaticAssets
 
@@ -58,14 +59,16 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.catalogs = catalogs
     app.state.assets = assets
-    app.state.pages = Pages(settings, catalogs, assets)
+    app.state.pages = ViewerPages(settings, catalogs, assets)
     app.state.db = create_database(settings.resolved_database_url)
     app.state.huey = make_huey(settings)
 
     install_error_handlers(app)
-    for router in ROUTERS:
+    install_auth(app, settings)
+    for router in (*ROUTERS, *AUTH_ROUTERS):
         app.include_router(router)
     app.router.routes.append(assets.mount())
+    check_decisions(app)  # every route says who may call it, or the app does not start
     # Added last = outermost: security headers wrap everything, error pages included.
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)

@@ -15,6 +15,7 @@ from fastapi import Depends, Request
 from huey import Huey
 from sqlalchemy.orm import Session
 
+from jingwang.accounts.config import AccountsConfig
 from jingwang.settings import Settings
 from jingwang.store import Database
 from jingwang.web.i18n import LANG_COOKIE, Catalogs, Locale
@@ -41,6 +42,11 @@ def get_pages(request: Request) -> Pages:
     return pages
 
 
+def get_accounts(request: Request) -> AccountsConfig:
+    accounts: AccountsConfig = request.app.state.accounts
+    return accounts
+
+
 def get_locale(request: Request) -> Locale:
     """The request's language: ``lang`` cookie, else Accept-Language, else the default."""
     catalogs: Catalogs = request.app.state.catalogs
@@ -54,6 +60,7 @@ DatabaseDep = Annotated[Database, Depends(get_database)]
 QueueDep = Annotated[Huey, Depends(get_queue)]
 PagesDep = Annotated[Pages, Depends(get_pages)]
 LocaleDep = Annotated[Locale, Depends(get_locale)]
+AccountsDep = Annotated[AccountsConfig, Depends(get_accounts)]
 
 
 def get_session(db: DatabaseDep) -> Iterator[Session]:
@@ -64,12 +71,14 @@ def get_session(db: DatabaseDep) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 __all__ = [
+    "AccountsDep",
     "DatabaseDep",
     "LocaleDep",
     "PagesDep",
     "QueueDep",
     "SessionDep",
     "SettingsDep",
+    "get_accounts",
     "get_database",
     "get_locale",
     "get_pages",

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from jingwang.web.routes import docs, health, home
+from jingwang.web.routes import audit, audit_api, docs, health, home
 
-ROUTERS: tuple[APIRouter, ...] = (health.router, home.router, docs.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    health.router,
+    home.router,
+    docs.router,
+    audit.router,
+    audit_api.router,
+)
 
 __all__ = ["ROUTERS"]
