@@ -21,9 +21,8 @@ from jingwang.web.auth.forms import (
     Text,
     blank_to_none,
     done_message,
-    error_context,
-    error_status,
     parse,
+    render_form,
     see_other,
 )
 from jingwang.web.deps import AccountsDep, LocaleDep, PagesDep, SessionDep
@@ -71,10 +70,7 @@ def _form_page(
     error: JingwangError | None = None,
 ) -> HTMLResponse:
     context = {**_choices(session, actor), "values": values, "error": None}
-    if error is not None:
-        context.update(error_context(locale, error))
-    status = error_status(error) if error else 200
-    return pages.render(request, locale, "admin/org_new.html", context, status_code=status)
+    return render_form(request, pages, locale, "admin/org_new.html", context, error)
 
 
 @router.get("/admin/orgs/new", response_class=HTMLResponse)
@@ -143,10 +139,7 @@ def _org_page(
         "done": done_message(locale, done),
         "error": None,
     }
-    if error is not None:
-        context.update(error_context(locale, error))
-    status = error_status(error) if error else 200
-    return pages.render(request, locale, "admin/org.html", context, status_code=status)
+    return render_form(request, pages, locale, "admin/org.html", context, error)
 
 
 @router.get("/admin/orgs/{org_id}", response_class=HTMLResponse)

@@ -21,9 +21,8 @@ from jingwang.web.auth.forms import (
     FORM_ERRORS,
     Text,
     done_message,
-    error_context,
-    error_status,
     parse,
+    render_form,
     see_other,
 )
 from jingwang.web.deps import AccountsDep, LocaleDep, PagesDep, SessionDep
@@ -68,10 +67,7 @@ def _tokens_page(
         "done": done_message(locale, done),
         "error": None,
     }  # fmt: skip
-    if error is not None:
-        context.update(error_context(locale, error))
-    status = error_status(error) if error else 200
-    return pages.render(request, locale, "admin/tokens.html", context, status_code=status)
+    return render_form(request, pages, locale, "admin/tokens.html", context, error)
 
 
 @router.get("/admin/tokens", response_class=HTMLResponse)

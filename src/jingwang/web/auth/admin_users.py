@@ -25,9 +25,8 @@ from jingwang.web.auth.forms import (
     Text,
     blank_to_none,
     done_message,
-    error_context,
-    error_status,
     parse,
+    render_form,
     see_other,
 )
 from jingwang.web.deps import AccountsDep, LocaleDep, PagesDep, SessionDep
@@ -92,10 +91,7 @@ def _new_page(
         "values": values,
         "error": None,
     }
-    if error is not None:
-        context.update(error_context(locale, error))
-    status = error_status(error) if error else 200
-    return pages.render(request, locale, "admin/user_new.html", context, status_code=status)
+    return render_form(request, pages, locale, "admin/user_new.html", context, error)
 
 
 @router.get("/admin/users/new", response_class=HTMLResponse)
@@ -167,10 +163,7 @@ def _user_page(
         "done": done_message(locale, done),
         "error": None,
     }
-    if error is not None:
-        context.update(error_context(locale, error))
-    status = error_status(error) if error else 200
-    return pages.render(request, locale, "admin/user.html", context, status_code=status)
+    return render_form(request, pages, locale, "admin/user.html", context, error)
 
 
 @router.get("/admin/users/{user_id}", response_class=HTMLResponse)

@@ -12,13 +12,15 @@ from typing import Annotated, Any, Final, TypeVar
 
 from fastapi import Form
 from pydantic import BaseModel, ValidationError
-from starlette.responses import RedirectResponse
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse
 
 from jingwang.accounts.errors import InvalidAccountData
 from jingwang.errors import Conflict, InvalidInput, JingwangError, NotFound
 from jingwang.web.auth.messages import error_text
 from jingwang.web.errors import status_for
 from jingwang.web.i18n import N_, Locale
+from jingwang.web.pages import Pages
 
 # Errors a form page shows next to the form instead of on an error page.
 FORM_ERRORS: Final = (InvalidInput, Conflict, NotFound)
@@ -59,6 +61,21 @@ def error_status(error: JingwangError) -> int:
     return status_for(error)
 
 
+def render_form(
+    request: Request,
+    pages: Pages,
+    locale: Locale,
+    template: str,
+    context: dict[str, Any],
+    error: JingwangError | None,
+) -> HTMLResponse:
+    """A form page, with ``error`` (if any) shown on it and answered with its status."""
+    if error is None:
+        return pages.render(request, locale, template, context)
+    context.update(error_context(locale, error))
+    return pages.render(request, locale, template, context, status_code=error_status(error))
+
+
 Model = TypeVar("Model", bound=BaseModel)
 
 
@@ -89,5 +106,6 @@ __all__ = [
     "error_context",
     "error_status",
     "parse",
+    "render_form",
     "see_other",
 ]
