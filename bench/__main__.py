@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 
 from rich.console import Console
@@ -17,7 +18,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", metavar="NAME", help="run only the benchmark called NAME")
     parser.add_argument("--write", action="store_true", help=f"record the results in {DOCS.name}")
     args = parser.parse_args(argv)
-    console = Console()
+    # Logs (CI) are not terminals: print tables at full width instead of folding every cell.
+    console = Console() if sys.stdout.isatty() else Console(width=160)
     for benchmark in discover(args.only):
         where, started = machine(), time.perf_counter()
         results = benchmark.run(args.scale)
