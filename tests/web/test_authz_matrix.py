@@ -44,11 +44,18 @@ from jingwang.accounts import actor_for_token, actor_for_user, authorize, load_o
 from jingwang.accounts.catalog import ORG_KIND_NAMES, ROLE_NAMES
 from jingwang.accounts.errors import AccessDenied
 from jingwang.accounts.models import ApiToken, Organisation, User
-from jingwang.accounts.policy import Actor, OrgScope, visible_org_ids
+from jingwang.accounts.policy import (
+    Actor,
+    OrgScope,
+    access_of,
+    has_global_reach,
+    visible_org_ids,
+)
 from jingwang.accounts.schemas import TokenCreate
 from jingwang.accounts.sessions import issue_session
 from jingwang.accounts.tokens import create_token
 from jingwang.errors import ConfigError
+from jingwang.jobs import enqueue
 from jingwang.settings import Settings
 from jingwang.store import Database, create_database
 from jingwang.store.base import utcnow
@@ -84,6 +91,7 @@ class World:
     target_user: dict[int, int]  # org id -> a user there nobody logs in as
     target_token: dict[int, int]  # org id -> a token of that org
     callers: list[Caller]
+    job_id: int = 0  # a background job the jobs routes act on
     numbers: Iterator[int] = field(default_factory=itertools.count)
 
     def target_org(self, caller: Caller, relation: str) -> int:
@@ -134,6 +142,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
                 for org in orgs.values()
             }
             make_user(session, orgs[("other", "own")], "matrix-login", ["viewer"], config=config)
+            job_id = enqueue(session, "blobs.verify").id
             callers = [Caller("public", "", Actor.public(), "none")]
             for kind in ORG_KIND_NAMES:
                 own = orgs[(kind, "own")]
@@ -172,6 +181,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
                 target_user,
                 target_token,
                 callers,
+                job_id,
             )
         db.dispose()
 
@@ -400,6 +410,25 @@ RECIPES: dict[str, Recipe] = {
     "GET /audit.csv": Recipe(get("/audit.csv")),
     "GET /api/audit": Recipe(get("/api/audit")),
     "GET /api/me": Recipe(get("/api/me")),
+    # Background jobs (jingwang.web.routes.jobs, jobs_api): global reach only.
+    "GET /admin/jobs": Recipe(get("/admin/jobs")),
+    "GET /admin/jobs/{job_id}": Recipe(
+        lambda w, c, _: call(w, c, "GET", f"/admin/jobs/{w.job_id}")
+    ),
+    "POST /admin/jobs/{job_id}/retry": Recipe(
+        lambda w, c, _: call(w, c, "POST", f"/admin/jobs/{w.job_id}/retry")
+    ),
+    "POST /admin/jobs/{job_id}/cancel": Recipe(
+        lambda w, c, _: call(w, c, "POST", f"/admin/jobs/{w.job_id}/cancel")
+    ),
+    "GET /api/jobs": Recipe(get("/api/jobs")),
+    "GET /api/jobs/{job_id}": Recipe(lambda w, c, _: call(w, c, "GET", f"/api/jobs/{w.job_id}")),
+    "POST /api/jobs/{job_id}/retry": Recipe(
+        lambda w, c, _: call(w, c, "POST", f"/api/jobs/{w.job_id}/retry")
+    ),
+    "POST /api/jobs/{job_id}/cancel": Recipe(
+        lambda w, c, _: call(w, c, "POST", f"/api/jobs/{w.job_id}/cancel")
+    ),
     "GET /api/orgs": Recipe(
         get("/api/orgs"), leaks=_leaks(lambda w, r: [o["id"] for o in r.json()])
     ),
@@ -494,6 +523,10 @@ def _policy_allows(
     try:
         authorize(caller.actor, decision.permission, scope)
     except AccessDenied:
+        return False
+    if decision.global_reach and not has_global_reach(
+        caller.actor, access_of(caller.actor, decision.permission)
+    ):
         return False
     return RECIPES[str(info)].target != "session" or relation == "own"
 

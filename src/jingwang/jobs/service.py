@@ -127,9 +127,12 @@ def list_jobs(
     state: JobState | None = None,
     kind: str | None = None,
     limit: int = 100,
+    before: int | None = None,
 ) -> list[Job]:
-    """The newest jobs first, optionally of one state and/or kind."""
+    """The newest jobs first, optionally of one state and/or kind (``before``: ids below)."""
     query = select(Job).order_by(Job.id.desc()).limit(limit)
+    if before is not None:
+        query = query.where(Job.id < before)
     if state is not None:
         query = query.where(Job.state == state)
     if kind is not None:

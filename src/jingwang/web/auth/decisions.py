@@ -4,7 +4,8 @@ A route says who may call it with exactly one of:
 
 * ``actor: Annotated[Actor, Depends(require("users:manage", target="user"))]``: a logged-in
   user or an API token holding the permission (``target`` names what the path's id points at,
-  whose organisation the service then checks against the actor's reach);
+  whose organisation the service then checks against the actor's reach; ``global_reach=True``
+  also asks for global reach, for things of the whole installation such as background jobs);
 * ``Depends(login_required())``: anyone logged in (log out, ``/api/me``);
 * ``dependencies=[Depends(public)]``: anyone (the login form).
 
@@ -31,7 +32,7 @@ from starlette.routing import BaseRoute, Mount
 
 from jingwang.accounts import events
 from jingwang.accounts.errors import AuthenticationError, CsrfFailed, StepRequired
-from jingwang.accounts.policy import Actor, authorize
+from jingwang.accounts.policy import Actor, access_of, authorize, deny, has_global_reach
 from jingwang.errors import ConfigError
 from jingwang.web.auth.identity import Identity, identify, request_id
 
@@ -61,6 +62,7 @@ class Decision:
     permission: str | None = None
     target: Target | None = None
     steps: frozenset[str] = frozenset()  # unfinished login steps the route still serves
+    global_reach: bool = False  # the permission must reach every organisation
 
 
 async def submitted_csrf_token(request: Request) -> str | None:
@@ -99,8 +101,13 @@ class Guard:
                 raise StepRequired(_STEP_MESSAGES[identity.stage], step=identity.stage)
             if request.method not in SAFE_METHODS:
                 check_csrf(request, identity, csrf)
-        if self.decision.permission is not None:
-            authorize(actor, self.decision.permission)
+        permission = self.decision.permission
+        if permission is not None:
+            authorize(actor, permission)
+            if self.decision.global_reach and not has_global_reach(
+                actor, access_of(actor, permission)
+            ):
+                raise deny(actor, permission, "out_of_scope")
         request.state.actor = actor
         return actor
 
@@ -129,10 +136,15 @@ def check_csrf(request: Request, identity: Identity, submitted: str | None) -> N
 
 
 def require(
-    permission: str, *, target: Target | None = None, steps: frozenset[str] = frozenset()
+    permission: str,
+    *,
+    target: Target | None = None,
+    steps: frozenset[str] = frozenset(),
+    global_reach: bool = False,
 ) -> Guard:
-    """The guard of a route that needs ``permission`` (``steps``: also mid-login)."""
-    return Guard(Decision("permission", permission, target, steps))
+    """The guard of a route that needs ``permission`` (``steps``: also mid-login;
+    ``global_reach``: only for actors whose reach for it is the whole installation)."""
+    return Guard(Decision("permission", permission, target, steps, global_reach))
 
 
 def login_required(*, steps: frozenset[str] = frozenset()) -> Guard:

@@ -41,6 +41,8 @@ DONE_MESSAGES: Final[dict[str, str]] = {
     "totp-reset": N_("Two-step login was reset. The user can enrol again."),
     "sessions": N_("Every session of this user was ended."),
     "revoked": N_("The token was revoked."),
+    "retried": N_("The job was queued to run again."),
+    "cancelled": N_("The job was cancelled."),
 }
 
 

@@ -23,7 +23,7 @@ from starlette.responses import Response
 from jingwang.accounts.actors import actor_for_token, actor_for_user
 from jingwang.accounts.config import AccountsConfig
 from jingwang.accounts.models import Organisation, OrgKind
-from jingwang.accounts.policy import Actor
+from jingwang.accounts.policy import Actor, has_global_reach
 from jingwang.accounts.sessions import resolve_session
 from jingwang.accounts.tokens import resolve_token
 from jingwang.settings import Settings
@@ -48,9 +48,15 @@ class Viewer:
     csrf_token: str
     stage: str
     permissions: frozenset[str]
+    global_reads: bool = False  # reads every organisation's data (the reporting centre)
 
     def can(self, permission: str) -> bool:
         return permission in self.permissions
+
+    @property
+    def can_see_jobs(self) -> bool:
+        """Background jobs belong to the whole installation: global readers only."""
+        return self.global_reads and self.can("jobs:read")
 
     def org_kind(self, language: str) -> str:
         return self.org_kind_zh if language.startswith("zh") else self.org_kind_en
@@ -188,6 +194,7 @@ def _from_session(request: Request, db: Database, token: str) -> Identity:
             csrf_token=row.csrf_token,
             stage=row.stage,
             permissions=actor.permissions,
+            global_reads=has_global_reach(actor, "read"),
         )
         return Identity(actor, "cookie", row.stage, row.csrf_token, viewer)
 

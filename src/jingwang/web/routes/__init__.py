@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from jingwang.web.routes import audit, audit_api, docs, health, home
+from jingwang.web.routes import audit, audit_api, docs, health, home, jobs, jobs_api
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
@@ -12,6 +12,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     docs.router,
     audit.router,
     audit_api.router,
+    jobs.router,
+    jobs_api.router,
 )
 
 __all__ = ["ROUTERS"]
