@@ -1,7 +1,8 @@
 """``jingwang registry …``: who connects whom, and the filing numbers sites print.
 
-Today this is ``parse-icp``, the command face of :func:`jingwang.classify.extract_icp_numbers`;
-the registry's import, audit and connect-check commands join this group.
+``parse-icp`` is the command face of :func:`jingwang.classify.extract_icp_numbers`; ``import``,
+``export`` and ``who-connected`` (:mod:`jingwang.cli.registry_io`) are those of the registry's
+import, export and history services. The audit and connect-check commands join this group.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Annotated
 import typer
 
 from jingwang.classify import IcpNumber, extract_icp_numbers
+from jingwang.cli import registry_io
 from jingwang.cli.context import get_context
 from jingwang.cli.exit_codes import ExitCode
 from jingwang.core.charset import decode_bytes
@@ -67,4 +69,5 @@ def parse_icp_cmd(
 
 
 def register(app: typer.Typer) -> None:
+    registry_io.add_commands(registry_app)
     app.add_typer(registry_app, name="registry")

@@ -29,6 +29,7 @@ EVENT_MODULES: tuple[str, ...] = (
     "jingwang.accounts.events",
     "jingwang.audit.events",
     "jingwang.jobs.events",
+    "jingwang.registry.events",
 )
 
 _BASE_FIELDS = frozenset({"occurred_at", "actor", "request_id", "object_id"})

@@ -27,6 +27,7 @@ MODEL_MODULES = (
     "jingwang.accounts.models",
     "jingwang.jobs.models",
     "jingwang.audit.models",
+    "jingwang.registry.models",
     "jingwang.store.outbox",
 )
 

@@ -1,0 +1,40 @@
+"""The registry: sites, domains, ICP filings, connections and sublet edges, with history.
+
+Every fact is valid on ``[valid_from, valid_to)``; changes close records and open new ones.
+Today the ``connection`` kind can be imported from and exported to CSV (:func:`import_csv`,
+:func:`export_csv`) and asked who connected a domain on a date (:func:`who_connected`).
+"""
+
+from jingwang.registry.csvfile import RowError
+from jingwang.registry.errors import AsOfRequired, BadMapping, UnknownRecordKind
+from jingwang.registry.exporting import export_csv
+from jingwang.registry.history import (
+    ConnectionFact,
+    connection_history,
+    connections_on,
+    who_connected,
+)
+from jingwang.registry.importing import (
+    KINDS,
+    ImportMode,
+    ImportOptions,
+    ImportReport,
+    import_csv,
+)
+
+__all__ = [
+    "KINDS",
+    "AsOfRequired",
+    "BadMapping",
+    "ConnectionFact",
+    "ImportMode",
+    "ImportOptions",
+    "ImportReport",
+    "RowError",
+    "UnknownRecordKind",
+    "connection_history",
+    "connections_on",
+    "export_csv",
+    "import_csv",
+    "who_connected",
+]

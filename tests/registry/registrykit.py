@@ -1,0 +1,90 @@
+"""Helpers for registry tests: organisations in a line, their actors, CSV files, imports.
+
+Imported as ``registrykit`` from ``tests/registry``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from accounts.accountkit import make_org, make_user
+from jingwang.accounts import Actor
+from jingwang.accounts.actors import actor_for_user
+from jingwang.accounts.models import Organisation
+from jingwang.registry import ImportMode, ImportOptions, ImportReport, import_csv
+from jingwang.registry.models import Connection
+
+HEADER = "provider,domain,site,ip_range,server,contract_ref,valid_from"
+
+
+@dataclass(frozen=True)
+class World:
+    """An access provider with a reseller below it, and a second access provider."""
+
+    session: Session
+    ap_id: int
+    reseller_id: int
+    other_id: int
+    ap: Actor  # a liaison of the access provider (registry:manage)
+    reseller: Actor
+    other: Actor
+    viewer: Actor  # a viewer at the access provider (registry:read only)
+
+
+def _actor(session: Session, org: Organisation, username: str, role: str) -> Actor:
+    return actor_for_user(session, make_user(session, org, username, [role]))
+
+
+def make_world(session: Session) -> World:
+    ap = make_org(session, "Fast Access", "access_provider", "GD")
+    reseller = make_org(session, "Reseller One", "reseller", "GD", parent=ap)
+    other = make_org(session, "Other Access", "access_provider", "BJ")
+    return World(
+        session,
+        ap.id,
+        reseller.id,
+        other.id,
+        _actor(session, ap, "ap-liaison", "liaison"),
+        _actor(session, reseller, "r1-liaison", "liaison"),
+        _actor(session, other, "other-liaison", "liaison"),
+        _actor(session, ap, "ap-viewer", "viewer"),
+    )
+
+
+def day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def csv_bytes(*rows: str, header: str = HEADER, encoding: str = "utf-8") -> bytes:
+    return ("\n".join((header, *rows)) + "\n").encode(encoding)
+
+
+def run_import(
+    session: Session,
+    actor: Actor,
+    data: bytes,
+    *,
+    mode: ImportMode = ImportMode.DELTA,
+    as_of: str | None = None,
+    good_rows: bool = False,
+    mapping: dict[str, str] | None = None,
+    org_id: int | None = None,
+) -> ImportReport:
+    options = ImportOptions(
+        "connection",
+        mode=mode,
+        as_of=day(as_of) if as_of else None,
+        good_rows=good_rows,
+        mapping=mapping,
+        org_id=org_id,
+        file_name="test.csv",
+    )
+    return import_csv(session, actor, data, options)
+
+
+def connection_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Connection)) or 0
