@@ -38,6 +38,7 @@ from jingwang.store.outbox import emit
 from jingwang.web.auth.decisions import require
 from jingwang.web.auth.identity import request_id
 from jingwang.web.deps import DatabaseDep, LocaleDep, PagesDep, SessionDep
+from jingwang.web.htmx import wants_fragment
 from jingwang.web.routes.audit_query import FilterDep
 
 router = APIRouter(include_in_schema=False)
@@ -87,15 +88,6 @@ def _orgs(session: Session, visible: Collection[str] | None) -> dict[str, str]:
     return {str(row.id): row.name for row in session.execute(query)}
 
 
-def _wants_fragment(request: Request) -> bool:
-    headers = request.headers
-    return (
-        headers.get("HX-Request") == "true"
-        and headers.get("HX-Target") == RESULTS_ID
-        and headers.get("HX-History-Restore-Request") != "true"
-    )
-
-
 @router.get("/audit", response_class=HTMLResponse)
 def audit_page(
     request: Request,
@@ -123,7 +115,7 @@ def audit_page(
         "can_export": actor.can("audit:export"),
         "results_id": RESULTS_ID,
     }
-    if not _wants_fragment(request):
+    if not wants_fragment(request, RESULTS_ID):
         response = pages.render(request, locale, "audit/log.html", context)
     else:
         response = pages.render(request, locale, "audit/_results.html", context)

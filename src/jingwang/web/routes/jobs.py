@@ -40,6 +40,7 @@ from jingwang.jobs.service import (
 from jingwang.web.auth.decisions import require
 from jingwang.web.auth.forms import FORM_ERRORS, done_message, render_form, see_other
 from jingwang.web.deps import LocaleDep, PagesDep, SessionDep
+from jingwang.web.htmx import wants_fragment
 from jingwang.web.i18n import Locale
 from jingwang.web.pages import Pages
 
@@ -75,15 +76,6 @@ def _kinds(session: Session) -> list[str]:
     return list(session.scalars(select(Job.kind).distinct().order_by(Job.kind)))
 
 
-def _wants_fragment(request: Request) -> bool:
-    headers = request.headers
-    return (
-        headers.get("HX-Request") == "true"
-        and headers.get("HX-Target") == RESULTS_ID
-        and headers.get("HX-History-Restore-Request") != "true"
-    )
-
-
 @router.get("/admin/jobs", response_class=HTMLResponse)
 def job_list(
     request: Request,
@@ -111,7 +103,7 @@ def job_list(
         "schedules": list_schedules(session),
         "results_id": RESULTS_ID,
     }
-    if not _wants_fragment(request):
+    if not wants_fragment(request, RESULTS_ID):
         response = pages.render(request, locale, "jobs/list.html", context)
     else:
         response = pages.render(request, locale, "jobs/_results.html", context)
