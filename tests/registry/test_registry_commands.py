@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from registrykit import csv_bytes, make_world
+from registrykit import FILING_HEADER, SUBLET_HEADER, csv_bytes, make_world
 
 from jingwang.cli.app import main
 from jingwang.cli.exit_codes import ExitCode
@@ -92,3 +92,27 @@ def test_mapping_org_and_snapshot_options(run: Run, tmp_path: Path) -> None:
     code, out = run("registry", "import", "connection", path, "--mapping", path)
     assert code == ExitCode.INVALID_INPUT
     assert "mapping" in out
+
+
+def test_filing_and_sublet_import_and_export(run: Run, tmp_path: Path) -> None:
+    filings = csv_bytes(
+        "粤ICP备2021123456号,,Happy Net Ltd,company,,active,wap.happy.test,2010-01-01",
+        header=FILING_HEADER,
+    )
+    path = _file(tmp_path, "filings.csv", filings)
+    code, out = run("registry", "import", "filing", path, "--as-of", "2010-01-05")
+    assert code == ExitCode.OK, out
+    assert "1 added" in out
+    code, out = run("registry", "export", "filing", "--as-of", "2010-01-05")
+    assert code == ExitCode.OK
+    assert out.splitlines()[1] == (
+        "粤ICP备2021123456号,filing,Happy Net Ltd,company,GD,active,happy.test,2010-01-01"
+    )
+    code, out = run("registry", "import", "filing", path, "--org", "Fast Access")
+    assert code == ExitCode.INVALID_INPUT
+    assert "--org" in out
+    edges = csv_bytes("Fast Access,Reseller One,10.1.0.0/16,,", header=SUBLET_HEADER)
+    code, out = run("registry", "import", "sublet", _file(tmp_path, "s.csv", edges))
+    assert code == ExitCode.OK, out
+    code, out = run("registry", "export", "sublet")
+    assert out.splitlines()[1].startswith("Fast Access,Reseller One,10.1.0.0/16,,")

@@ -185,7 +185,7 @@ ORG_KINDS: Final = (
         frozenset(
             _EVERY_KIND
             | {"jobs:read", "reports:read", "cases:read", "orders:read", "lists:read"}
-            | {"registry:read", "oversight:read", "oversight:manage"}
+            | {"registry:read", "registry:manage", "oversight:read", "oversight:manage"}
         ),
     ),
     OrgKindSpec(

@@ -191,7 +191,10 @@ class TokenRejected(DomainEvent):
 
 
 class AccessDenied(DomainEvent):
-    """The policy refused an action. ``reason``: permission | beyond_scope | out_of_scope."""
+    """The policy refused an action.
+
+    ``reason``: permission | beyond_scope | out_of_scope | not_regulator.
+    """
 
     name: ClassVar[str] = "accounts.access_denied"
     object_type: ClassVar[str] = "permission"

@@ -14,6 +14,11 @@ anything that belongs to an organisation. The decision has two parts:
    actor's province, and all of them from the national office (province ``CN``); ``global``
    reach (the reporting centre, which runs the installation) covers everything.
 
+Some data belongs to no organisation but to the regulators: the ICP filing register. Managing
+it (:func:`authorize_regulated`) needs the permission *and* global reach (the reporting centre)
+or a regulator's organisation; a provincial regulator reaches its own province's part of it, the
+national office all of it (:func:`reaches_regulated`).
+
 The public has no permissions at all; the system actor (migrations, the worker, the CLI run
 by the machine's operator) may do everything. Lists are filtered with
 :func:`visible_org_ids` / :func:`scope_filter`, so no list leaks what :func:`authorize` would
@@ -24,6 +29,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import Final
 
 from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -33,6 +39,8 @@ from jingwang.accounts.catalog import NATIONAL, Access, Reach
 from jingwang.accounts.errors import AccessDenied, AccountNotFound, ScopeExceeded
 from jingwang.accounts.models import Organisation
 from jingwang.core.events import EventActor
+
+REGULATOR: Final = "regulator"  # the organisation kind that owns the ICP filing register
 
 
 class ActorType(StrEnum):
@@ -146,6 +154,28 @@ def authorize(actor: Actor, permission: str, target_org: OrgScope | None = None)
         raise deny(actor, permission, "out_of_scope", target_org)
 
 
+def reaches_regulated(actor: Actor, province: str | None, access: Access = "write") -> bool:
+    """Whether regulator data of ``province`` (``None``: national) is within ``actor``'s reach.
+
+    Global reach covers all of it; a regulator covers its province, the national office
+    (province ``CN``) every province and the national data. Other organisations none.
+    """
+    if has_global_reach(actor, access):
+        return True
+    if actor.org is None or actor.org.kind != REGULATOR:
+        return False
+    return actor.org.province in (NATIONAL, province)
+
+
+def authorize_regulated(actor: Actor, permission: str) -> None:
+    """Return when ``actor`` may use ``permission`` on regulator data at all; else raise."""
+    authorize(actor, permission)
+    if has_global_reach(actor, access_of(actor, permission)):
+        return
+    if actor.org is None or actor.org.kind != REGULATOR:
+        raise deny(actor, permission, "not_regulator")
+
+
 def deny(
     actor: Actor,
     permission: str,
@@ -158,6 +188,7 @@ def deny(
         "beyond_scope": f"this API token's scopes do not include {permission!r}",
         "permission": f"you do not have the permission {permission!r}",
         "out_of_scope": f"{permission!r} does not reach that organisation from yours",
+        "not_regulator": f"{permission!r} on regulator data needs a regulator or global reach",
     }
     target_id = target_org.id if target_org else None
     event = events.AccessDenied(
@@ -233,15 +264,18 @@ def _subtree(orgs: dict[int, tuple[int | None, str]], root: int) -> set[int]:
 
 
 __all__ = [
+    "REGULATOR",
     "Actor",
     "ActorType",
     "OrgScope",
     "access_of",
     "authorize",
+    "authorize_regulated",
     "deny",
     "has_global_reach",
     "load_org_scope",
     "reaches",
+    "reaches_regulated",
     "scope_filter",
     "visible_org_ids",
 ]

@@ -2,7 +2,7 @@
 
 The command line acts as the installation's operator (actor type ``cli``); ``--org`` names the
 organisation an import is for (its rows must be that organisation's or below it; a snapshot is
-its inventory).
+its inventory). Filings belong to no organisation: ``--org`` is refused for them.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from jingwang.cli.context import CliContext, get_context
 from jingwang.cli.exit_codes import ExitCode
 from jingwang.cli.orgs import cli_actor, ready_database
 from jingwang.registry import (
+    KINDS,
     BadMapping,
     ImportMode,
     ImportOptions,
@@ -32,6 +33,7 @@ from jingwang.registry import (
 )
 from jingwang.store.base import utcnow
 
+KIND_HELP = f"The record kind: {', '.join(KINDS)}."
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
 
 
@@ -74,7 +76,7 @@ def _print_report(cli: CliContext, report: ImportReport) -> None:
 
 def import_cmd(
     ctx: typer.Context,
-    kind: Annotated[str, typer.Argument(help="The record kind: connection.")],
+    kind: Annotated[str, typer.Argument(help=KIND_HELP)],
     file: Annotated[Path, typer.Argument(help="The CSV file.", exists=True, dir_okay=False)],
     mode: Annotated[
         ImportMode, typer.Option("--mode", help="delta: rows add or change; snapshot: whole.")
@@ -128,7 +130,7 @@ def import_cmd(
 
 def export_cmd(
     ctx: typer.Context,
-    kind: Annotated[str, typer.Argument(help="The record kind: connection.")],
+    kind: Annotated[str, typer.Argument(help=KIND_HELP)],
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="The records that held on this date.")
     ] = None,

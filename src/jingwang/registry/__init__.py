@@ -1,12 +1,19 @@
 """The registry: sites, domains, ICP filings, connections and sublet edges, with history.
 
 Every fact is valid on ``[valid_from, valid_to)``; changes close records and open new ones.
-Today the ``connection`` kind can be imported from and exported to CSV (:func:`import_csv`,
-:func:`export_csv`) and asked who connected a domain on a date (:func:`who_connected`).
+Three record kinds can be imported from and exported to CSV (:func:`import_csv`,
+:func:`export_csv`): ``connection``, ``filing`` (ICP filings and licences) and ``sublet``, each
+one module with one :class:`~.kinds.RecordKind`; connections can be asked who connected a domain
+on a date (:func:`who_connected`).
 """
 
 from jingwang.registry.csvfile import RowError
-from jingwang.registry.errors import AsOfRequired, BadMapping, UnknownRecordKind
+from jingwang.registry.errors import (
+    AsOfRequired,
+    BadMapping,
+    OrgNotApplicable,
+    UnknownRecordKind,
+)
 from jingwang.registry.exporting import export_csv
 from jingwang.registry.history import (
     ConnectionFact,
@@ -16,6 +23,7 @@ from jingwang.registry.history import (
 )
 from jingwang.registry.importing import (
     KINDS,
+    RECORD_KINDS,
     ImportMode,
     ImportOptions,
     ImportReport,
@@ -24,12 +32,14 @@ from jingwang.registry.importing import (
 
 __all__ = [
     "KINDS",
+    "RECORD_KINDS",
     "AsOfRequired",
     "BadMapping",
     "ConnectionFact",
     "ImportMode",
     "ImportOptions",
     "ImportReport",
+    "OrgNotApplicable",
     "RowError",
     "UnknownRecordKind",
     "connection_history",

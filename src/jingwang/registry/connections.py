@@ -4,22 +4,27 @@ A row names the provider (an access provider or reseller, by organisation name o
 domain (any host name: it is stored as its registrable domain, ASCII form), and optionally the
 site's name, the IP range (an IPv4 or IPv6 network or address), the server, the contract
 reference and the date the connection began. The key of a row is (provider, domain): a file
-may hold each key once. The compared attributes decide whether a re-imported row changed the
-open record.
+may hold each key once. The compared attributes (site, IP range, server, contract) decide
+whether a re-imported row changed the open record.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jingwang.accounts.models import Organisation
-from jingwang.core.domains import DomainError, registrable_domain, to_ascii
+from jingwang.accounts.policy import Actor
+from jingwang.core.domains import DomainError
+from jingwang.registry.cells import ip_network, normalise_domain, org_index, parse_date
 from jingwang.registry.csvfile import CsvRow, FieldSpec, RowError
+from jingwang.registry.history import connections_on
+from jingwang.registry.kinds import RecordKind
+from jingwang.registry.ledger import DomainBook, Ledger
+from jingwang.registry.models import Connection, Domain, Site
 
 KIND = "connection"
 
@@ -32,8 +37,6 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("contract_ref", ("合同编号", "合同号", "contract")),
     FieldSpec("valid_from", ("接入日期", "开始日期", "since")),
 )
-
-_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,43 +60,12 @@ class ConnectionRow:
     def attributes(self) -> tuple[str | None, ...]:
         return (self.site, self.ip_range, self.server, self.contract_ref)
 
+    @property
+    def orgs(self) -> tuple[tuple[str, int], ...]:
+        return (("provider", self.provider_org_id),)
 
-def normalise_domain(text: str) -> str:
-    """The registrable domain of a host name, ASCII form; raises :class:`DomainError`."""
-    host = to_ascii(text.strip())
-    found = registrable_domain(host)
-    if found is None:
-        raise DomainError(
-            f"{text!r} has no registrable domain: give a name such as example.com.cn",
-            host=text,
-        )
-    return found
-
-
-def parse_date(text: str) -> dt.date:
-    """A date written ``2010-01-05``, ``2010/01/05``, ``2010.01.05`` or ``20100105``."""
-    for form in _DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text, form).date()  # noqa: DTZ007 - a date, no time
-        except ValueError:
-            continue
-    raise ValueError(f"{text!r} is not a date: write it as YYYY-MM-DD")
-
-
-def org_index(session: Session) -> dict[str, int]:
-    """Organisation names (case-folded) and ids (as text) → id, for resolving provider cells."""
-    index: dict[str, int] = {}
-    for org_id, name in session.execute(select(Organisation.id, Organisation.name)):
-        index[name.strip().casefold()] = org_id
-        index[str(org_id)] = org_id
-    return index
-
-
-def _ip_range(text: str) -> str:
-    try:
-        return str(ipaddress.ip_network(text, strict=False))
-    except ValueError:
-        raise ValueError(f"{text!r} is not an IP address or network such as 10.1.0.0/16") from None
+    def describe_key(self) -> str:
+        return f"provider, domain {self.domain}"
 
 
 def validate_row(row: CsvRow, orgs: dict[str, int]) -> ConnectionRow | list[RowError]:
@@ -115,7 +87,7 @@ def validate_row(row: CsvRow, orgs: dict[str, int]) -> ConnectionRow | list[RowE
     ip_range = valid_from = None
     if values.get("ip_range"):
         try:
-            ip_range = _ip_range(values["ip_range"])
+            ip_range = ip_network(values["ip_range"])
         except ValueError as error:
             bad("ip_range", str(error))
     if values.get("valid_from"):
@@ -137,12 +109,102 @@ def validate_row(row: CsvRow, orgs: dict[str, int]) -> ConnectionRow | list[RowE
     )
 
 
+class ConnectionLedger(Ledger[ConnectionRow, Connection]):
+    """The open connections of some providers, by (provider, domain name)."""
+
+    def __init__(self, session: Session, provider_ids: set[int], import_id: int) -> None:
+        query = (
+            select(Connection, Domain.name, Site.name)
+            .join(Domain, Domain.id == Connection.domain_id)
+            .outerjoin(Site, Site.id == Connection.site_id)
+            .where(
+                Connection.provider_org_id.in_(sorted(provider_ids)),
+                Connection.valid_to.is_(None),
+            )
+        )
+        found: dict[Hashable, tuple[Connection, tuple[object, ...]]] = {
+            (record.provider_org_id, domain): (
+                record,
+                (site, record.ip_range, record.server, record.contract_ref),
+            )
+            for record, domain, site in session.execute(query)
+        }
+        super().__init__(session, import_id, found)
+        self._domains = DomainBook(session)
+        self._sites: dict[str, Site] = {}
+
+    def touch(self, row: ConnectionRow, on: dt.date) -> None:
+        self._domains.get(row.domain, row.valid_from or on)
+
+    def create(self, row: ConnectionRow, start: dt.date) -> Connection:
+        domain = self._domains.get(row.domain)
+        site = self._site(row.site) if row.site else None
+        record = Connection(
+            provider_org_id=row.provider_org_id,
+            domain_id=domain.id,
+            site_id=site.id if site else None,
+            ip_range=row.ip_range,
+            server=row.server,
+            contract_ref=row.contract_ref,
+            valid_from=start,
+            source_import_id=self.import_id,
+        )
+        self.session.add(record)
+        self.session.flush()
+        return record
+
+    def _site(self, name: str) -> Site:
+        site = self._sites.get(name)
+        if site is None:
+            site = self.session.scalar(select(Site).where(Site.name == name))
+            if site is None:
+                site = Site(name=name)
+                self.session.add(site)
+                self.session.flush()
+            self._sites[name] = site
+        return site
+
+
+class ConnectionKind(RecordKind[ConnectionRow]):
+    """Connections: provider → domain (site), IP range, server, contract, since."""
+
+    name = KIND
+    fields = FIELDS
+    key_column = "domain"
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        self._orgs = org_index(session)
+
+    def validate(self, row: CsvRow) -> ConnectionRow | list[RowError]:
+        return validate_row(row, self._orgs)
+
+    def ledger(
+        self, import_id: int, rows: list[ConnectionRow], scope: set[int] | None, snapshot: bool
+    ) -> ConnectionLedger:
+        providers = {row.provider_org_id for row in rows} | (scope or set())
+        return ConnectionLedger(self.session, providers, import_id)
+
+    def export(self, actor: Actor, on: dt.date) -> list[dict[str, str]]:
+        return [
+            {
+                "provider": fact.provider,
+                "domain": fact.domain,
+                "site": fact.site or "",
+                "ip_range": fact.ip_range or "",
+                "server": fact.server or "",
+                "contract_ref": fact.contract_ref or "",
+                "valid_from": fact.valid_from.isoformat(),
+            }
+            for fact in connections_on(self.session, actor, on)
+        ]
+
+
 __all__ = [
     "FIELDS",
     "KIND",
+    "ConnectionKind",
+    "ConnectionLedger",
     "ConnectionRow",
-    "normalise_domain",
-    "org_index",
-    "parse_date",
     "validate_row",
 ]

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from jingwang.accounts.models import Organisation
 from jingwang.accounts.policy import Actor, authorize, scope_filter
-from jingwang.registry.connections import normalise_domain
+from jingwang.registry.cells import normalise_domain
 from jingwang.registry.models import Connection, Domain, Site
 
 READ = "registry:read"

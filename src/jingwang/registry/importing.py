@@ -1,26 +1,30 @@
 """Importing a registry CSV file: validate every row, then apply all of it, the good rows, or none.
 
-:func:`import_csv` reads the file (:mod:`.csvfile`), validates each row (:mod:`.connections`),
-checks that the actor may manage the registry of every provider the file names, reports
-duplicate keys, and then either applies nothing (``good_rows=False``, the default, when any row
-is bad) or applies the good rows in the caller's transaction (:mod:`.ledger`). One
-:class:`~.events.RegistryImported` event is emitted per applied import, with the counts.
+:func:`import_csv` reads the file (:mod:`.csvfile`), validates each row with the record kind's
+rules (:mod:`.kinds`: one module per kind, :data:`RECORD_KINDS`), checks that the actor may
+manage the registry of every organisation the file names (and whatever else the kind asks,
+:meth:`~.kinds.RecordKind.refuse`), reports duplicate keys, and then either applies nothing
+(``good_rows=False``, the default, when any row is bad) or applies the good rows in the caller's
+transaction (the kind's :class:`~.ledger.Ledger`). One :class:`~.events.RegistryImported`
+event is emitted per applied import, with the counts.
 
-When ``org_id`` is given, every row must be for that organisation or one below it. Modes:
-``delta`` (rows add or change records) and ``snapshot`` (the file is the whole inventory, on
-``as_of``, of ``org_id`` (default: the actor's organisation) and the organisations below it:
-their open records the file does not list are closed on that date; when some rows were rejected
-nothing is closed, since a bad row may stand for a record the provider still has). A delta
-import's change date is ``as_of`` (default: today).
+For a kind whose rows belong to organisations, when ``org_id`` is given every row must be for
+that organisation or one below it. Modes: ``delta`` (rows add or change records) and
+``snapshot`` (the file is the whole inventory, on ``as_of``: of ``org_id`` (default: the
+actor's organisation) and the organisations below it for an owned kind, of the whole register
+within the actor's reach for the others; open records the file does not list are closed on that
+date; when some rows were rejected nothing is closed, since a bad row may stand for a record
+that still holds). A delta import's change date is ``as_of`` (default: today).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,17 +32,23 @@ from sqlalchemy.orm import Session
 from jingwang.accounts.errors import AccessDenied
 from jingwang.accounts.models import Organisation
 from jingwang.accounts.policy import Actor, authorize, load_org_scope
-from jingwang.registry import connections
+from jingwang.registry.connections import ConnectionKind
 from jingwang.registry.csvfile import RowError, read_table
-from jingwang.registry.errors import AsOfRequired, UnknownRecordKind
+from jingwang.registry.errors import AsOfRequired, OrgNotApplicable, UnknownRecordKind
 from jingwang.registry.events import RegistryImported
-from jingwang.registry.ledger import ConnectionLedger
+from jingwang.registry.filings import FilingKind
+from jingwang.registry.kinds import MANAGE, RecordKind
+from jingwang.registry.ledger import KindRow
 from jingwang.registry.models import RegistryImport
+from jingwang.registry.sublets import SubletKind
 from jingwang.store.base import utcnow
 from jingwang.store.outbox import emit
 
-KINDS = (connections.KIND,)
-MANAGE = "registry:manage"
+AnyKind = RecordKind[Any]
+RECORD_KINDS: dict[str, type[AnyKind]] = {
+    kind.name: kind for kind in (ConnectionKind, FilingKind, SubletKind)
+}
+KINDS = tuple(RECORD_KINDS)
 
 Progress = Callable[[int, int], None]  # (rows done, rows in all)
 
@@ -78,6 +88,14 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
 
 
+def record_kind(session: Session, name: str) -> AnyKind:
+    """The record kind ``name``, ready for one import or export."""
+    kind = RECORD_KINDS.get(name)
+    if kind is None:
+        raise UnknownRecordKind(f"unknown record kind {name!r}: use one of {list(KINDS)}")
+    return kind(session)
+
+
 def subtree_ids(session: Session, root: int) -> set[int]:
     """``root`` and every organisation below it."""
     children: dict[int, list[int]] = {}
@@ -103,30 +121,69 @@ def _denied_orgs(session: Session, actor: Actor, org_ids: set[int]) -> dict[int,
     return denied
 
 
-def _check_rows(
-    session: Session,
+def _refusal(
+    kind: AnyKind,
     actor: Actor,
-    table_rows: list[connections.ConnectionRow],
+    row: KindRow,
+    denied: dict[int, str],
     scope: set[int] | None,
-) -> tuple[list[connections.ConnectionRow], list[RowError]]:
+) -> RowError | None:
+    for column, org_id in row.orgs:
+        if org_id in denied:
+            reason = f"{denied[org_id]}: import only for your organisation and below"
+            return RowError(row.line, column, reason)
+    refused = kind.refuse(actor, row)
+    if refused is not None:
+        return refused
+    if scope is not None and row.orgs and row.orgs[0][1] not in scope:
+        reason = "not the organisation this import is for, nor one below it"
+        return RowError(row.line, row.orgs[0][0], reason)
+    return None
+
+
+def _check_rows(
+    kind: AnyKind,
+    actor: Actor,
+    table_rows: list[KindRow],
+    scope: set[int] | None,
+) -> tuple[list[KindRow], list[RowError]]:
     errors: list[RowError] = []
-    denied = _denied_orgs(session, actor, {row.provider_org_id for row in table_rows})
-    seen: dict[tuple[int, str], int] = {}
-    good: list[connections.ConnectionRow] = []
+    orgs = {org_id for row in table_rows for _, org_id in row.orgs}
+    denied = _denied_orgs(kind.session, actor, orgs)
+    seen: dict[Hashable, int] = {}
+    good: list[KindRow] = []
     for row in table_rows:
-        if row.provider_org_id in denied:
-            reason = f"{denied[row.provider_org_id]}: import only for your organisation and below"
-            errors.append(RowError(row.line, "provider", reason))
-        elif scope is not None and row.provider_org_id not in scope:
-            reason = "not the organisation this import is for, nor one below it"
-            errors.append(RowError(row.line, "provider", reason))
+        refused = _refusal(kind, actor, row, denied, scope)
+        if refused is not None:
+            errors.append(refused)
         elif row.key in seen:
-            reason = f"duplicate key (provider, domain {row.domain}): first on line {seen[row.key]}"
-            errors.append(RowError(row.line, "domain", reason))
+            reason = f"duplicate key ({row.describe_key()}): first on line {seen[row.key]}"
+            errors.append(RowError(row.line, kind.key_column, reason))
         else:
             seen[row.key] = row.line
             good.append(row)
     return good, errors
+
+
+def _scope(
+    session: Session, actor: Actor, kind: AnyKind, options: ImportOptions
+) -> tuple[int | None, set[int] | None]:
+    """The organisation an import is for and, when rows must lie there, its subtree."""
+    snapshot = options.mode is ImportMode.SNAPSHOT
+    if not kind.owned:
+        if options.org_id is not None:
+            raise OrgNotApplicable(
+                f"{kind.name} records belong to no organisation: leave out --org",
+                kind=kind.name,
+            )
+        return None, None
+    org_id = options.org_id if options.org_id is not None else actor.org_id
+    if not (snapshot or options.org_id is not None):
+        return org_id, None
+    if org_id is None:
+        raise AsOfRequired("a snapshot import needs the organisation whose inventory it is")
+    authorize(actor, MANAGE, load_org_scope(session, org_id))
+    return org_id, subtree_ids(session, org_id)
 
 
 def import_csv(
@@ -137,32 +194,24 @@ def import_csv(
     progress: Progress | None = None,
 ) -> ImportReport:
     """Validate and (per ``options``) apply one CSV file; see the module documentation."""
-    if options.kind not in KINDS:
-        raise UnknownRecordKind(f"unknown record kind {options.kind!r}: use one of {list(KINDS)}")
-    authorize(actor, MANAGE)
+    kind = record_kind(session, options.kind)
+    kind.authorize(actor)
     snapshot = options.mode is ImportMode.SNAPSHOT
     if snapshot and options.as_of is None:
         raise AsOfRequired("a snapshot import needs the date of the inventory: give --as-of DATE")
-    org_id = options.org_id if options.org_id is not None else actor.org_id
-    scope: set[int] | None = None
-    if snapshot or options.org_id is not None:
-        if org_id is None:
-            raise AsOfRequired("a snapshot import needs the organisation whose inventory it is")
-        authorize(actor, MANAGE, load_org_scope(session, org_id))
-        scope = subtree_ids(session, org_id)
+    org_id, scope = _scope(session, actor, kind, options)
     as_of = options.as_of or utcnow().date()
-    table = read_table(data, connections.FIELDS, options.mapping)
+    table = read_table(data, kind.fields, options.mapping)
     report = ImportReport(options.kind, options.mode.value, as_of, table.encoding)
     report.errors.extend(table.errors)
-    orgs = connections.org_index(session)
-    valid: list[connections.ConnectionRow] = []
+    valid: list[KindRow] = []
     for row in table.rows:
-        checked = connections.validate_row(row, orgs)
+        checked = kind.validate(row)
         if isinstance(checked, list):
             report.errors.extend(checked)
         else:
             valid.append(checked)
-    good, problems = _check_rows(session, actor, valid, scope)
+    good, problems = _check_rows(kind, actor, valid, scope)
     report.errors.extend(problems)
     report.errors.sort(key=lambda error: error.line)
     report.rows = len(table.rows)
@@ -181,16 +230,14 @@ def import_csv(
     )
     session.add(record)
     session.flush()
-    ledger = ConnectionLedger(
-        session, {r.provider_org_id for r in good} | (scope or set()), record.id
-    )
+    ledger = kind.ledger(record.id, good, scope, snapshot)
     for done, good_row in enumerate(good, start=1):
         ledger.apply(good_row, as_of)
         if progress is not None:
             progress(done, len(good))
-    # A bad row may stand for a record the provider still has: close nothing then.
-    if snapshot and scope is not None and not report.errors:
-        ledger.close_missing([row.key for row in good], scope, as_of)
+    # A bad row may stand for a record that still holds: close nothing then.
+    if snapshot and not report.errors:
+        ledger.close_missing([row.key for row in good], as_of)
     counts = ledger.counts
     report.added, report.changed = counts.added, counts.changed
     report.unchanged, report.closed = counts.unchanged, counts.closed
@@ -230,4 +277,13 @@ def _event(actor: Actor, record: RegistryImport, report: ImportReport) -> Regist
     )
 
 
-__all__ = ["KINDS", "ImportMode", "ImportOptions", "ImportReport", "import_csv", "subtree_ids"]
+__all__ = [
+    "KINDS",
+    "RECORD_KINDS",
+    "ImportMode",
+    "ImportOptions",
+    "ImportReport",
+    "import_csv",
+    "record_kind",
+    "subtree_ids",
+]

@@ -1,23 +1,63 @@
-"""Writing connection history: open, change and close records, never overwrite or delete.
+"""Writing history: open, change and close records, never overwrite or delete.
 
-:class:`ConnectionLedger` applies validated rows to the open connections of the providers an
-import touches. A new key opens a record; a key whose attributes (site, IP range, server,
-contract) differ closes the open record on the change date and opens a new one from it; an
-equal key is left alone, so re-importing a file changes nothing. :meth:`close_missing` closes
-the open records of a snapshot's scope that the file no longer lists.
+A :class:`Ledger` holds the open records an import may touch, by key, with the attributes they
+were compared on. :meth:`Ledger.apply` brings the open record of a row's key in line with the
+row: a new key opens a record; a key whose attributes differ closes the open record on the
+change date and opens a new one from it; an equal key is left alone, so re-importing a file
+changes nothing. :meth:`Ledger.close_missing` closes, on a snapshot's date, the open records
+the ledger was loaded with that the file no longer lists. Each record kind says how its open
+records are loaded and how a new one is written (:meth:`Ledger.create`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable
+from abc import ABC, abstractmethod
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jingwang.registry.connections import ConnectionRow
-from jingwang.registry.models import Connection, Domain, Site
+from jingwang.registry.models import Domain
+
+
+class KindRow(Protocol):
+    """A valid row of some record kind, as the importer and the ledger see it."""
+
+    @property
+    def line(self) -> int: ...
+
+    @property
+    def valid_from(self) -> dt.date | None: ...
+
+    @property
+    def key(self) -> Hashable: ...
+
+    @property
+    def attributes(self) -> tuple[object, ...]: ...
+
+    @property
+    def orgs(self) -> tuple[tuple[str, int], ...]:
+        """(column, organisation id) the actor must reach; the first owns the row."""
+        ...
+
+    def describe_key(self) -> str: ...
+
+
+class Timed(Protocol):
+    valid_from: dt.date
+    valid_to: dt.date | None
+
+
+def _timed(record: object) -> Timed:
+    # Mapped columns do not match a protocol's attributes for mypy; every record kind has them.
+    return cast(Timed, record)
+
+
+RowT = TypeVar("RowT", bound=KindRow)
+RecordT = TypeVar("RecordT")  # a mapped record with the columns of :class:`Timed`
 
 
 @dataclass(slots=True)
@@ -28,76 +68,65 @@ class LedgerCounts:
     closed: int = 0
 
 
-def _attributes(record: Connection, site_names: dict[int, str]) -> tuple[str | None, ...]:
-    site = site_names.get(record.site_id) if record.site_id is not None else None
-    return (site, record.ip_range, record.server, record.contract_ref)
+class Ledger(ABC, Generic[RowT, RecordT]):
+    """The open records of one kind an import may touch, and the changes it makes to them."""
 
-
-class ConnectionLedger:
-    """The open connections of some providers, and the changes an import makes to them."""
-
-    def __init__(self, session: Session, provider_ids: Collection[int], import_id: int) -> None:
+    def __init__(
+        self,
+        session: Session,
+        import_id: int,
+        open_records: dict[Hashable, tuple[RecordT, tuple[object, ...]]],
+    ) -> None:
         self.session = session
         self.import_id = import_id
         self.counts = LedgerCounts()
-        self._domains: dict[str, Domain] = {}
-        self._sites: dict[str, Site] = {}
-        query = select(Connection).where(
-            Connection.provider_org_id.in_(sorted(provider_ids)), Connection.valid_to.is_(None)
-        )
-        self._open: dict[tuple[int, int], Connection] = {
-            (c.provider_org_id, c.domain_id): c for c in session.scalars(query)
-        }
-        site_ids = {c.site_id for c in self._open.values() if c.site_id is not None}
-        rows = session.execute(select(Site.id, Site.name).where(Site.id.in_(sorted(site_ids))))
-        self._site_names: dict[int, str] = {row.id: row.name for row in rows}
+        self._open = open_records
 
-    def apply(self, row: ConnectionRow, on: dt.date) -> None:
+    @abstractmethod
+    def create(self, row: RowT, start: dt.date) -> RecordT:
+        """Add (and flush) the record ``row`` opens on ``start``."""
+
+    def touch(self, row: RowT, on: dt.date) -> None:
+        """Note that ``row`` was seen (a hook: domains' first and last seen dates)."""
+        del row, on
+
+    def apply(self, row: RowT, on: dt.date) -> None:
         """Bring the open record of ``row``'s key in line with it; ``on`` is the change date."""
-        domain = self._domain(row.domain, row.valid_from or on)
-        current = self._open.get((row.provider_org_id, domain.id))
-        if current is not None and _attributes(current, self._site_names) == row.attributes:
+        self.touch(row, on)
+        current = self._open.get(row.key)
+        if current is not None and current[1] == row.attributes:
             self.counts.unchanged += 1
             return
         start = row.valid_from or on
         if current is not None:
-            current.valid_to = max(on, current.valid_from)
-            start = current.valid_to
+            record = _timed(current[0])
+            record.valid_to = max(on, record.valid_from)
+            start = record.valid_to
             self.counts.changed += 1
         else:
             self.counts.added += 1
-        site = self._site(row.site) if row.site else None
-        record = Connection(
-            provider_org_id=row.provider_org_id,
-            domain_id=domain.id,
-            site_id=site.id if site else None,
-            ip_range=row.ip_range,
-            server=row.server,
-            contract_ref=row.contract_ref,
-            valid_from=start,
-            source_import_id=self.import_id,
-        )
-        self.session.add(record)
-        self.session.flush()
-        self._open[(row.provider_org_id, domain.id)] = record
-        if site is not None:
-            self._site_names[site.id] = site.name
+        self._open[row.key] = (self.create(row, start), row.attributes)
 
-    def close_missing(
-        self, keep: Iterable[tuple[int, str]], scope: Collection[int], on: dt.date
-    ) -> None:
-        """Close, on ``on``, every open record of a provider in ``scope`` not in ``keep``."""
-        kept = {(org_id, self._domains[name].id) for org_id, name in keep if name in self._domains}
-        query = select(Connection).where(
-            Connection.provider_org_id.in_(sorted(scope)), Connection.valid_to.is_(None)
-        )
-        for record in self.session.scalars(query):
-            if (record.provider_org_id, record.domain_id) not in kept:
+    def close_missing(self, keep: Iterable[Hashable], on: dt.date) -> None:
+        """Close, on ``on``, every open record loaded that is not in ``keep``."""
+        kept = set(keep)
+        for key, (found, _) in self._open.items():
+            record = _timed(found)
+            if key not in kept and record.valid_to is None:
                 record.valid_to = max(on, record.valid_from)
                 self.counts.closed += 1
         self.session.flush()
 
-    def _domain(self, name: str, seen: dt.date) -> Domain:
+
+class DomainBook:
+    """Domains by name, created when first named, with their first and last seen dates."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._domains: dict[str, Domain] = {}
+
+    def get(self, name: str, seen: dt.date | None = None) -> Domain:
+        """The domain ``name`` (created if new), seen on ``seen`` when given."""
         domain = self._domains.get(name)
         if domain is None:
             domain = self.session.scalar(select(Domain).where(Domain.name == name))
@@ -106,22 +135,13 @@ class ConnectionLedger:
                 self.session.add(domain)
                 self.session.flush()
             self._domains[name] = domain
+        if seen is None:
+            return domain
         if domain.first_seen is None or seen < domain.first_seen:
             domain.first_seen = seen
         if domain.last_seen is None or seen > domain.last_seen:
             domain.last_seen = seen
         return domain
 
-    def _site(self, name: str) -> Site:
-        site = self._sites.get(name)
-        if site is None:
-            site = self.session.scalar(select(Site).where(Site.name == name))
-            if site is None:
-                site = Site(name=name)
-                self.session.add(site)
-                self.session.flush()
-            self._sites[name] = site
-        return site
 
-
-__all__ = ["ConnectionLedger", "LedgerCounts"]
+__all__ = ["DomainBook", "KindRow", "Ledger", "LedgerCounts", "RecordT", "RowT", "Timed"]

@@ -87,9 +87,9 @@ class IcpFiling(Base):
     number: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(32))  # filing | licence | value_added_licence
     holder: Mapped[str] = mapped_column(String(300))
-    holder_type: Mapped[str | None] = mapped_column(String(32))  # company | person | …
+    holder_type: Mapped[str | None] = mapped_column(String(32))  # individual | company | …
     province: Mapped[str | None] = mapped_column(String(8))
-    status: Mapped[str] = mapped_column(String(16))  # active | revoked | expired
+    status: Mapped[str] = mapped_column(String(16))  # active | revoked | expired | cancelled
     valid_from: Mapped[dt.date] = mapped_column(Date)
     valid_to: Mapped[dt.date | None] = mapped_column(Date)
     source_import_id: Mapped[int | None] = mapped_column(ForeignKey("registry_imports.id"))
