@@ -158,3 +158,25 @@ def test_readme_lists_real_demo_logins() -> None:
     assert listed
     assert set(listed) <= seeded
     assert DEMO_PASSWORD in readme
+
+
+def test_demo_registry_loads_cleanly_and_answers(live_db) -> None:
+    import datetime as dt
+
+    from jingwang.accounts.demo import seed_demo_accounts
+    from jingwang.accounts.policy import Actor
+    from jingwang.demo.registry import AS_OF, seed_demo_registry
+    from jingwang.registry import who_connected
+
+    with live_db.session() as session:
+        seed_demo_accounts(session)
+        reports = seed_demo_registry(session)
+    assert [r.rejected for r in reports] == [0, 0, 0]
+    assert all(r.applied for r in reports)
+    with live_db.session() as session:
+        again = seed_demo_registry(session)  # idempotent: the demo can be re-seeded
+        facts = who_connected(session, Actor.system("test"), "th-meinv.test", AS_OF)
+        before = who_connected(session, Actor.system("test"), "th-meinv.test", dt.date(2009, 1, 1))
+    assert sum(r.added + r.changed for r in again) == 0
+    assert [f.provider for f in facts] == ["天河小型主机代理"]
+    assert before == []

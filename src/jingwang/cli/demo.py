@@ -43,7 +43,8 @@ def demo(
     cli.console.print(
         f"demo data in [bold]{data_dir}[/bold]: {len(summary.logins)} logins in "
         f"{len({login.org_name for login in summary.logins})} organisations, "
-        f"{len(summary.blobs)} evidence blobs, jobs {summary.job_ids} queued for the worker"
+        f"{summary.registry_rows} registry records, {len(summary.blobs)} evidence blobs, "
+        f"jobs {summary.job_ids} queued for the worker"
     )
     _print_logins(cli, summary.logins)
     run_server(
@@ -83,6 +84,7 @@ def _banner(cli: CliContext, url: str, data_dir: Path) -> None:
         f"  readiness:      {url}/readyz\n"
         f"  try:            {command} jobs list\n"
         f"                  {command} audit verify\n"
+        f"                  {command} registry who-connected th-meinv.test --on 2010-01-15\n"
         f"Press Ctrl-C to stop.\n",
         soft_wrap=True,
     )

@@ -1,7 +1,8 @@
 """Demo data: what a newcomer sees working after `make demo`.
 
 So far: the parties of the 2009 plan as organisations with one login per role (from
-:mod:`jingwang.accounts.demo`), a few sample evidence files in the blob store, and a
+:mod:`jingwang.accounts.demo`); a registry of filings, a sublet chain and connections, loaded
+through the CSV importer (:mod:`.registry`); a few sample evidence files in the blob store; and a
 `blobs.verify` job the worker runs, whose result event lands in the hash-chained audit log.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from jingwang.accounts.demo import DemoLogin, seed_demo_accounts
+from jingwang.demo.registry import seed_demo_registry
 from jingwang.jobs import enqueue
 from jingwang.settings import Settings
 from jingwang.store import FileBlobStore, create_database, upgrade
@@ -32,6 +34,7 @@ class DemoSummary:
     blobs: list[str]
     job_ids: list[int]
     logins: list[DemoLogin]
+    registry_rows: int
 
 
 def seed_demo(settings: Settings) -> DemoSummary:
@@ -43,12 +46,18 @@ def seed_demo(settings: Settings) -> DemoSummary:
         digests = [store.put(data) for data in SAMPLE_EVIDENCE]
         with db.session() as session:
             logins = seed_demo_accounts(session)
+            reports = seed_demo_registry(session)
             job = enqueue(session, "blobs.verify", {}, idempotency_key="demo:blobs.verify")
             session.flush()
             job_ids = [job.id]
     finally:
         db.dispose()
-    return DemoSummary(blobs=digests, job_ids=job_ids, logins=logins)
+    return DemoSummary(
+        blobs=digests,
+        job_ids=job_ids,
+        logins=logins,
+        registry_rows=sum(r.added for r in reports),
+    )
 
 
 __all__ = ["SAMPLE_EVIDENCE", "DemoSummary", "seed_demo"]
