@@ -63,6 +63,11 @@ class Settings(BaseSettings):
     )
     host: str = Field("127.0.0.1", description="Address `jingwang serve` listens on.")
     port: int = Field(8000, ge=0, le=65535, description="Port `jingwang serve` listens on.")
+    forwarded_allow_ips: str = Field(
+        "127.0.0.1",
+        description="Comma-separated addresses of reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto are trusted (client address for login throttling, https for cookies).",
+    )
     default_language: Literal["zh-CN", "en"] = Field(
         "zh-CN", description="Language of the web UI when the browser does not choose one."
     )

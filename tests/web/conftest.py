@@ -96,14 +96,16 @@ def start_serve(tmp_path: Path) -> Iterator[Callable[..., ServeProcess]]:
     """Starts ``jingwang serve`` (``--no-worker`` unless asked) on a free port."""
     started: list[ServeProcess] = []
 
-    def start(settings: Settings, *, worker: bool = False) -> ServeProcess:
+    def start(
+        settings: Settings, *, worker: bool = False, env: dict[str, str] | None = None
+    ) -> ServeProcess:
         port = free_port()
         log = tmp_path / f"serve-{len(started)}.log"
         worker_flag = "--worker" if worker else "--no-worker"
         with log.open("wb") as out:
             process = subprocess.Popen(
                 [sys.executable, "-m", "jingwang", "serve", worker_flag, "--port", str(port)],
-                env=settings_env(settings),
+                env={**settings_env(settings), **(env or {})},
                 stdout=out,
                 stderr=subprocess.STDOUT,
             )

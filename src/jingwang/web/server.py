@@ -119,6 +119,10 @@ def run_server(
         log_config=None,  # use the process's logging, configured above
         server_header=False,
         lifespan="on",
+        # Only the named proxies may tell us the client's address and scheme; anyone else
+        # could otherwise dodge per-address login throttling with a forged header.
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
     )
     server = _Server(config, ready)
     try:
