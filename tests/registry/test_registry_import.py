@@ -125,7 +125,7 @@ def test_export_round_trips(world: World) -> None:
     data = csv_bytes("Fast Access,a.test,A,10.1.0.0/16,rack,C-1,2010-01-01")
     run_import(world.session, world.ap, data)
     exported = export_csv(world.session, world.ap, "connection", day("2010-01-02"))
-    assert exported.splitlines()[1] == "Fast Access,a.test,A,10.1.0.0/16,rack,C-1,2010-01-01"
+    assert exported.splitlines()[1] == "Fast Access,a.test,A,,10.1.0.0/16,rack,C-1,2010-01-01"
     again = run_import(world.session, world.ap, exported.encode())
     assert (again.added, again.unchanged) == (0, 1)
 

@@ -44,6 +44,21 @@ def ip_network(text: str) -> str:
         raise ValueError(f"{text!r} is not an IP address or network such as 10.1.0.0/16") from None
 
 
+def ip_bounds(network: str | None) -> tuple[str | None, str | None]:
+    """The first and last address of a network as 32 hex digits (IPv4 as ``::ffff:a.b.c.d``).
+
+    Text bounds compare in address order on every backend, so "range A lies within range B"
+    is ``B.lo <= A.lo AND A.hi <= B.hi`` in plain SQL.
+    """
+    if not network:
+        return None, None
+    net = ipaddress.ip_network(network, strict=False)
+    offset = 0xFFFF00000000 if net.version == 4 else 0
+    low = int(net.network_address) + offset
+    high = int(net.broadcast_address) + offset
+    return f"{low:032x}", f"{high:032x}"
+
+
 def org_index(session: Session) -> dict[str, int]:
     """Organisation names (case-folded) and ids (as text) → id, for resolving org cells."""
     index: dict[str, int] = {}
@@ -61,4 +76,4 @@ def org_names(session: Session, ids: set[int]) -> dict[int, str]:
     return {row.id: row.name for row in rows}
 
 
-__all__ = ["ip_network", "normalise_domain", "org_index", "org_names", "parse_date"]
+__all__ = ["ip_bounds", "ip_network", "normalise_domain", "org_index", "org_names", "parse_date"]

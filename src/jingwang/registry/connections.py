@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from jingwang.accounts.policy import Actor
 from jingwang.core.domains import DomainError
-from jingwang.registry.cells import ip_network, normalise_domain, org_index, parse_date
+from jingwang.registry.cells import ip_bounds, ip_network, normalise_domain, org_index, parse_date
 from jingwang.registry.csvfile import CsvRow, FieldSpec, RowError
 from jingwang.registry.history import connections_on
 from jingwang.registry.kinds import RecordKind
@@ -32,6 +32,7 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("provider", ("接入商", "接入服务商", "接入单位", "provider_org"), required=True),
     FieldSpec("domain", ("域名", "网站域名", "host"), required=True),
     FieldSpec("site", ("网站名称", "site_name")),
+    FieldSpec("customer", ("客户", "客户名称", "用户单位", "customer_name")),
     FieldSpec("ip_range", ("IP段", "IP地址段", "IP地址", "ip")),
     FieldSpec("server", ("服务器", "服务器位置")),
     FieldSpec("contract_ref", ("合同编号", "合同号", "contract")),
@@ -47,6 +48,7 @@ class ConnectionRow:
     provider_org_id: int
     domain: str
     site: str | None
+    customer: str | None
     ip_range: str | None
     server: str | None
     contract_ref: str | None
@@ -58,7 +60,7 @@ class ConnectionRow:
 
     @property
     def attributes(self) -> tuple[str | None, ...]:
-        return (self.site, self.ip_range, self.server, self.contract_ref)
+        return (self.site, self.customer, self.ip_range, self.server, self.contract_ref)
 
     @property
     def orgs(self) -> tuple[tuple[str, int], ...]:
@@ -102,6 +104,7 @@ def validate_row(row: CsvRow, orgs: dict[str, int]) -> ConnectionRow | list[RowE
         provider_org_id=provider,
         domain=domain,
         site=values.get("site") or None,
+        customer=values.get("customer") or None,
         ip_range=ip_range,
         server=values.get("server") or None,
         contract_ref=values.get("contract_ref") or None,
@@ -125,7 +128,7 @@ class ConnectionLedger(Ledger[ConnectionRow, Connection]):
         found: dict[Hashable, tuple[Connection, tuple[object, ...]]] = {
             (record.provider_org_id, domain): (
                 record,
-                (site, record.ip_range, record.server, record.contract_ref),
+                (site, record.customer, record.ip_range, record.server, record.contract_ref),
             )
             for record, domain, site in session.execute(query)
         }
@@ -139,11 +142,15 @@ class ConnectionLedger(Ledger[ConnectionRow, Connection]):
     def create(self, row: ConnectionRow, start: dt.date) -> Connection:
         domain = self._domains.get(row.domain)
         site = self._site(row.site) if row.site else None
+        ip_lo, ip_hi = ip_bounds(row.ip_range)
         record = Connection(
             provider_org_id=row.provider_org_id,
             domain_id=domain.id,
             site_id=site.id if site else None,
             ip_range=row.ip_range,
+            ip_lo=ip_lo,
+            ip_hi=ip_hi,
+            customer=row.customer,
             server=row.server,
             contract_ref=row.contract_ref,
             valid_from=start,
@@ -191,6 +198,7 @@ class ConnectionKind(RecordKind[ConnectionRow]):
                 "provider": fact.provider,
                 "domain": fact.domain,
                 "site": fact.site or "",
+                "customer": fact.customer or "",
                 "ip_range": fact.ip_range or "",
                 "server": fact.server or "",
                 "contract_ref": fact.contract_ref or "",

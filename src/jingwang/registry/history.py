@@ -31,6 +31,7 @@ class ConnectionFact:
     provider: str
     domain: str
     site: str | None
+    customer: str | None
     ip_range: str | None
     server: str | None
     contract_ref: str | None
@@ -61,6 +62,7 @@ def _facts(session: Session, query: _FactsSelect) -> list[ConnectionFact]:
             provider=provider,
             domain=domain,
             site=site,
+            customer=record.customer,
             ip_range=record.ip_range,
             server=record.server,
             contract_ref=record.contract_ref,

@@ -19,7 +19,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from jingwang.accounts.policy import Actor, authorize, scope_filter
-from jingwang.registry.cells import ip_network, org_index, org_names, parse_date
+from jingwang.registry.cells import ip_bounds, ip_network, org_index, org_names, parse_date
 from jingwang.registry.csvfile import CsvRow, FieldSpec, RowError
 from jingwang.registry.kinds import READ, RecordKind
 from jingwang.registry.ledger import Ledger
@@ -121,10 +121,13 @@ class SubletLedger(Ledger[SubletRow, SubletEdge]):
         super().__init__(session, import_id, found)
 
     def create(self, row: SubletRow, start: dt.date) -> SubletEdge:
+        ip_lo, ip_hi = ip_bounds(row.ip_range)
         record = SubletEdge(
             parent_org_id=row.parent_org_id,
             child_org_id=row.child_org_id,
             ip_range=row.ip_range,
+            ip_lo=ip_lo,
+            ip_hi=ip_hi,
             evidence=row.evidence,
             valid_from=start,
             source_import_id=self.import_id,

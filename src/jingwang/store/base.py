@@ -28,6 +28,7 @@ MODEL_MODULES = (
     "jingwang.jobs.models",
     "jingwang.audit.models",
     "jingwang.registry.models",
+    "jingwang.decisions.models",
     "jingwang.store.outbox",
 )
 

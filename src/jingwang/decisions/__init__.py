@@ -1,0 +1,1 @@
+"""Decisions on domains: the smallest real piece the review capability will grow."""
