@@ -158,6 +158,20 @@ class Settings(BaseSettings):
     min_free_disk_mb: int = Field(
         1024, ge=0, description="`jingwang doctor` warns below this much free space in DATA_DIR."
     )
+    registry_import_max_rows: int = Field(
+        5_000_000, ge=1, description="Most data rows a registry import file may hold."
+    )
+    registry_import_max_bytes: int = Field(
+        512 * 1024 * 1024,
+        ge=1,
+        description="Most bytes a registry import file (an XLSX sheet: uncompressed) may hold.",
+    )
+    registry_max_sublet_depth: int = Field(
+        3, ge=1, description="Longest sublet chain (edges from a root to a provider) audits allow."
+    )
+    registry_web_import_max_rows: int = Field(
+        200_000, ge=1, description="Most rows a registry import through the web UI or API may hold."
+    )
 
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> Settings:

@@ -24,7 +24,7 @@ def test_demo_accounts_cover_the_plan_and_log_in(db):
     assert kinds["regulator"] == 3
     assert kinds["carrier"] == 7
     assert kinds["access_provider"] == 2
-    assert kinds["reseller"] == 3
+    assert kinds["reseller"] == 4
     assert kinds["search_engine"] == 2
     assert kinds["police"] == 1
     assert kinds["reporting_centre"] == 1

@@ -171,7 +171,8 @@ def test_demo_registry_loads_cleanly_and_answers(live_db) -> None:
     with live_db.session() as session:
         seed_demo_accounts(session)
         reports = seed_demo_registry(session)
-    assert [r.rejected for r in reports] == [0, 0, 0]
+    assert len(reports) == 7
+    assert all(r.rejected == 0 for r in reports)
     assert all(r.applied for r in reports)
     with live_db.session() as session:
         again = seed_demo_registry(session)  # idempotent: the demo can be re-seeded
@@ -180,3 +181,26 @@ def test_demo_registry_loads_cleanly_and_answers(live_db) -> None:
     assert sum(r.added + r.changed for r in again) == 0
     assert [f.provider for f in facts] == ["天河小型主机代理"]
     assert before == []
+
+
+def test_demo_findings_cover_every_audit_rule(live_db) -> None:
+    from sqlalchemy import func, select
+
+    from jingwang.accounts.demo import seed_demo_accounts
+    from jingwang.demo.registry import seed_demo_findings, seed_demo_registry
+    from jingwang.registry.audits import RULES
+    from jingwang.registry.models import Finding
+
+    with live_db.session() as session:
+        seed_demo_accounts(session)
+        seed_demo_registry(session)
+        seed_demo_findings(session)
+    with live_db.session() as session:
+        found = dict(
+            session.execute(select(Finding.rule, func.count()).group_by(Finding.rule)).all()
+        )
+        porn_channel = session.scalars(
+            select(Finding.subject).where(Finding.rule == "landing_on_illegal_site")
+        ).all()
+    assert set(found) == set(RULES)
+    assert any("th-meinv.test" in subject for subject in porn_channel)

@@ -9,6 +9,7 @@ from jingwang.audit import AuditLogConsumer, latest_entries
 from jingwang.audit.job import CheckpointAuditLog
 from jingwang.jobs import JobRuntime, JobState, build_runtime, enqueue, load_job_modules
 from jingwang.jobs.builtin import SequenceOutbox, VerifyBlobs
+from jingwang.registry.audits.job import RegistryAudit
 from jingwang.settings import Settings
 from jingwang.store import Database, FileBlobStore
 
@@ -65,6 +66,12 @@ class TestSequenceOutbox(JobKindContract):
         result = job(runtime.db, job_id).result
         assert result is not None
         assert result["published"] >= 1
+
+
+class TestRegistryAudit(JobKindContract):
+    """The registry audits (tested in tests/registry/test_audit_job.py)."""
+
+    kind = RegistryAudit
 
 
 class TestCheckpointAuditLog(JobKindContract):

@@ -23,7 +23,7 @@ SAVED: list[dict[str, Any]] = json.loads(
 def test_saved_events_still_load(saved: dict[str, Any]) -> None:
     event = load_event(saved["name"], saved["payload"])
     assert event.to_payload() == saved["payload"]
-    assert event.object_type == "registry_import"
+    assert event.object_type.startswith("registry_")
 
 
 def test_every_registry_event_has_a_saved_example() -> None:

@@ -54,8 +54,10 @@ from jingwang.accounts.policy import (
 from jingwang.accounts.schemas import TokenCreate
 from jingwang.accounts.sessions import issue_session
 from jingwang.accounts.tokens import create_token
+from jingwang.decisions.models import Decision
 from jingwang.errors import ConfigError
 from jingwang.jobs import enqueue
+from jingwang.registry.models import Finding
 from jingwang.settings import Settings
 from jingwang.store import Database, create_database
 from jingwang.store.base import utcnow
@@ -284,6 +286,45 @@ def _new_token(w: World, org_id: int | None) -> dict[str, Any]:
     return {"org_id": org_id, "name": f"made-{next(w.numbers)}", "scopes": ["orgs:read"]}
 
 
+def _decision(w: World) -> int:
+    """A fresh confirmed decision for the withdraw routes to act on."""
+    with w.db.session() as session:
+        decision = Decision(
+            domain=f"matrix-{next(w.numbers)}.test",
+            verdict="porn",
+            reason="matrix",
+            decided_by="matrix",
+        )
+        session.add(decision)
+        session.flush()
+        return decision.id
+
+
+_DECISION = {"target": "matrix.test", "verdict": "porn", "reason": "matrix"}
+
+
+def _finding(w: World, org_id: int | None) -> int:
+    """A fresh open finding addressed to ``org_id``: finding routes act on the addressee."""
+    assert org_id is not None
+    with w.db.session() as session:
+        finding = Finding(
+            rule="matrix",
+            key=f"matrix:{next(w.numbers)}",
+            severity="low",
+            addressee_org_id=org_id,
+            province=w.scopes[org_id].province,
+            subject="matrix",
+            evidence={},
+        )
+        session.add(finding)
+        session.flush()
+        return finding.id
+
+
+def _registry_leaks() -> Callable[[World, Caller, Response], list[int]]:
+    return _leaks(lambda w, r: _ids(r'data-org-id="(\d+)"')(r))
+
+
 def _visible(w: World, caller: Caller, access: str) -> frozenset[int]:
     with w.db.session() as session:
         return visible_org_ids(session, caller.actor, access)
@@ -313,6 +354,8 @@ def _leaks(
 def _ids(pattern: str) -> Callable[[Response], list[int]]:
     return lambda response: [int(i) for i in re.findall(pattern, response.text)]
 
+
+EMPTY_CONNECTIONS = {"file": ("connections.csv", b"provider,domain\n", "text/csv")}
 
 RECIPES: dict[str, Recipe] = {
     "GET /": Recipe(get("/")),
@@ -429,6 +472,76 @@ RECIPES: dict[str, Recipe] = {
     "POST /api/jobs/{job_id}/cancel": Recipe(
         lambda w, c, _: call(w, c, "POST", f"/api/jobs/{w.job_id}/cancel")
     ),
+    # Decisions (jingwang.web.routes.decisions, decisions_api): deciding needs global reach.
+    "GET /decisions": Recipe(get("/decisions")),
+    "POST /decisions": Recipe(post("/decisions", data=_DECISION)),
+    "POST /decisions/{decision_id}/withdraw": Recipe(
+        lambda w, c, _: call(
+            w, c, "POST", f"/decisions/{_decision(w)}/withdraw", data={"reason": "matrix"}
+        )
+    ),
+    "GET /api/decisions": Recipe(get("/api/decisions")),
+    "POST /api/decisions": Recipe(post("/api/decisions", json=_DECISION)),
+    "POST /api/decisions/{decision_id}/withdraw": Recipe(
+        lambda w, c, _: call(
+            w, c, "POST", f"/api/decisions/{_decision(w)}/withdraw", json={"reason": "matrix"}
+        )
+    ),
+    # The gate (jingwang.web.routes.registry_gate): registry:read reaching the provider asked.
+    "GET /registry/connect-check": Recipe(
+        lambda w, c, o: call(w, c, "GET", f"/registry/connect-check?domain=m.test&provider={o}"),
+        "body_org",
+    ),
+    "POST /api/registry/connect-check": Recipe(
+        lambda w, c, o: call(
+            w, c, "POST", "/api/registry/connect-check", json={"domain": "m.test", "provider": o}
+        ),
+        "body_org",
+    ),
+    # The registry views (jingwang.web.routes.registry, registry_api): rows within read reach;
+    # a finding by its addressee (a fresh open one each call, so acknowledging it can work).
+    "GET /registry": Recipe(get("/registry"), leaks=_registry_leaks()),
+    "GET /registry/connections": Recipe(get("/registry/connections"), leaks=_registry_leaks()),
+    "GET /registry/filings": Recipe(get("/registry/filings")),
+    "GET /registry/channels": Recipe(get("/registry/channels"), leaks=_registry_leaks()),
+    "GET /registry/sp-services": Recipe(get("/registry/sp-services"), leaks=_registry_leaks()),
+    "GET /registry/sublets": Recipe(get("/registry/sublets"), leaks=_registry_leaks()),
+    "GET /registry/findings": Recipe(get("/registry/findings"), leaks=_registry_leaks()),
+    "GET /registry/findings/{finding_id}": Recipe(
+        lambda w, c, o: call(w, c, "GET", f"/registry/findings/{_finding(w, o)}"), "org"
+    ),
+    "POST /registry/findings/{finding_id}/state": Recipe(
+        lambda w, c, o: call(
+            w,
+            c,
+            "POST",
+            f"/registry/findings/{_finding(w, o)}/state",
+            data={"state": "acknowledged"},
+        ),
+        "org",
+    ),
+    "GET /api/registry/connections": Recipe(get("/api/registry/connections")),
+    "GET /api/registry/filings": Recipe(get("/api/registry/filings")),
+    "GET /api/registry/sublets/tree": Recipe(get("/api/registry/sublets/tree")),
+    "GET /api/registry/findings": Recipe(
+        get("/api/registry/findings"),
+        leaks=_leaks(lambda w, r: [f["addressee_org_id"] for f in r.json()["items"]]),
+    ),
+    "GET /api/registry/findings/{finding_id}": Recipe(
+        lambda w, c, o: call(w, c, "GET", f"/api/registry/findings/{_finding(w, o)}"), "org"
+    ),
+    "POST /api/registry/findings/{finding_id}/state": Recipe(
+        lambda w, c, o: call(
+            w,
+            c,
+            "POST",
+            f"/api/registry/findings/{_finding(w, o)}/state",
+            json={"state": "acknowledged"},
+        ),
+        "org",
+    ),
+    "GET /api/registry/compliance": Recipe(get("/api/registry/compliance")),
+    "GET /api/registry/who-connected": Recipe(get("/api/registry/who-connected?domain=m.test")),
     "GET /api/orgs": Recipe(
         get("/api/orgs"), leaks=_leaks(lambda w, r: [o["id"] for o in r.json()])
     ),
@@ -464,6 +577,22 @@ RECIPES: dict[str, Recipe] = {
     "DELETE /api/tokens/{token_id}": Recipe(
         lambda w, c, o: call(w, c, "DELETE", f"/api/tokens/{w.target_token[o or 0]}"), "token"
     ),
+    # Registry files in and out (jingwang.web.routes.registry_io, registry_io_api): a header-only
+    # connection file imports nothing, for the caller's own organisation.
+    "GET /registry/imports": Recipe(
+        get("/registry/imports"), leaks=_leaks(lambda w, r: _ids(r'data-org-id="(\d+)"')(r))
+    ),
+    "POST /registry/imports": Recipe(
+        post("/registry/imports", data={"kind": "connection"}, files=EMPTY_CONNECTIONS)
+    ),
+    "POST /api/registry/imports": Recipe(
+        post("/api/registry/imports", data={"kind": "connection"}, files=EMPTY_CONNECTIONS)
+    ),
+    "GET /api/registry/imports": Recipe(
+        get("/api/registry/imports"),
+        leaks=_leaks(lambda w, r: [i["org_id"] for i in r.json() if i["org_id"] is not None]),
+    ),
+    "GET /api/registry/exports/{kind}": Recipe(get("/api/registry/exports/connection")),
 }
 
 

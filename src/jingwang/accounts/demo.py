@@ -68,6 +68,7 @@ DEMO_ORGS: Final = (
     _Org("nyidc", "南粤一号机房", "idc", "GD", "nyjr", (_ADMIN,)),
     _Org("ycdl", "羊城主机代理", "reseller", "GD", "nyidc", (_ADMIN, _LIAISON)),
     _Org("thdl", "天河小型主机代理", "reseller", "GD", "ycdl", (_LIAISON,)),
+    _Org("spdl", "石牌微型主机代理", "reseller", "GD", "thdl", (_LIAISON,)),
     _Org("jbjr", "京北云接入有限公司", "access_provider", "BJ", None, (_ADMIN, _LIAISON)),
     _Org("jbdl", "京北主机代理", "reseller", "BJ", "jbjr", (_LIAISON,)),
     _Org("dnreg", "示例域名注册管理中心", "registry", "CN", None, (_ADMIN, _LIAISON)),

@@ -43,7 +43,8 @@ def demo(
     cli.console.print(
         f"demo data in [bold]{data_dir}[/bold]: {len(summary.logins)} logins in "
         f"{len({login.org_name for login in summary.logins})} organisations, "
-        f"{summary.registry_rows} registry records, {len(summary.blobs)} evidence blobs, "
+        f"{summary.registry_rows} registry records and {summary.findings} audit findings, "
+        f"{len(summary.blobs)} evidence blobs, "
         f"jobs {summary.job_ids} queued for the worker"
     )
     _print_logins(cli, summary.logins)

@@ -27,6 +27,7 @@ class ExitCode(IntEnum):
     CONFIG = 7  # settings that cannot work
     UNAVAILABLE = 8  # a needed service (database, queue, browser) is missing or down
     STORE = 9  # storage trouble, e.g. a corrupt blob
+    REFUSED = 10  # a check answered no (registry connect-check: the connection is refused)
 
 
 _BY_ERROR: tuple[tuple[type[JingwangError], ExitCode], ...] = (

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from jingwang.classify import IcpNumber, extract_icp_numbers
-from jingwang.cli import registry_io
+from jingwang.cli import registry_audit, registry_io
 from jingwang.cli.context import get_context
 from jingwang.cli.exit_codes import ExitCode
 from jingwang.core.charset import decode_bytes
@@ -70,4 +70,5 @@ def parse_icp_cmd(
 
 def register(app: typer.Typer) -> None:
     registry_io.add_commands(registry_app)
+    registry_audit.add_commands(registry_app)
     app.add_typer(registry_app, name="registry")

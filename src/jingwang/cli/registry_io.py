@@ -2,7 +2,9 @@
 
 The command line acts as the installation's operator (actor type ``cli``); ``--org`` names the
 organisation an import is for (its rows must be that organisation's or below it; a snapshot is
-its inventory). Filings belong to no organisation: ``--org`` is refused for them.
+its inventory). Filings, sites and domains belong to no organisation: ``--org`` is refused for
+them. A file is CSV or an XLSX workbook (``--sheet``); its size is bounded by the settings
+``registry_import_max_rows`` and ``registry_import_max_bytes``.
 """
 
 from __future__ import annotations
@@ -27,10 +29,11 @@ from jingwang.registry import (
     ImportMode,
     ImportOptions,
     ImportReport,
-    export_csv,
     import_csv,
     who_connected,
 )
+from jingwang.registry.csvfile import ReadLimits
+from jingwang.registry.exporting import ExportFormat, export_file
 from jingwang.store.base import utcnow
 
 KIND_HELP = f"The record kind: {', '.join(KINDS)}."
@@ -77,7 +80,9 @@ def _print_report(cli: CliContext, report: ImportReport) -> None:
 def import_cmd(
     ctx: typer.Context,
     kind: Annotated[str, typer.Argument(help=KIND_HELP)],
-    file: Annotated[Path, typer.Argument(help="The CSV file.", exists=True, dir_okay=False)],
+    file: Annotated[
+        Path, typer.Argument(help="The CSV or XLSX file.", exists=True, dir_okay=False)
+    ],
     mode: Annotated[
         ImportMode, typer.Option("--mode", help="delta: rows add or change; snapshot: whole.")
     ] = ImportMode.DELTA,
@@ -93,9 +98,13 @@ def import_cmd(
     org: Annotated[
         str | None, typer.Option("--org", help="Name or id of the organisation it is for.")
     ] = None,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="The sheet of an XLSX file (default: first).")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Import a CSV file of registry records; every bad row is reported with line and column.
+    """Import a CSV or XLSX file of registry records; every bad row is reported with line and
+    column.
 
     Exit 3 (invalid input) when nothing was imported because of bad rows or columns.
     """
@@ -112,6 +121,10 @@ def import_cmd(
             mapping=_mapping(mapping),
             org_id=find_org(session, org).id if org else None,
             file_name=file.name,
+            sheet=sheet,
+            limits=ReadLimits(
+                cli.settings.registry_import_max_rows, cli.settings.registry_import_max_bytes
+            ),
         )
         report = import_csv(
             session,
@@ -134,14 +147,26 @@ def export_cmd(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="The records that held on this date.")
     ] = None,
+    form: Annotated[
+        ExportFormat, typer.Option("--format", help="csv (default) or xlsx.")
+    ] = ExportFormat.CSV,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to this file (xlsx needs one).", dir_okay=False),
+    ] = None,
 ) -> None:
-    """Write the records of KIND that held on a date (default today) as CSV to stdout."""
+    """Write the records of KIND that held on a date (default today) as CSV or XLSX."""
     cli = get_context(ctx)
     ready_database(cli)
+    if form is ExportFormat.XLSX and output is None:
+        raise typer.BadParameter("an XLSX export is binary: give --output FILE.xlsx")
     on = _date(as_of) or utcnow().date()
     with cli.db.session() as session:
-        text = export_csv(session, cli_actor(), kind, on)
-    typer.echo(text, nl=False)
+        data = export_file(session, cli_actor(), kind, on, form)
+    if output is not None:
+        output.write_bytes(data)
+    else:
+        typer.echo(data.decode("utf-8"), nl=False)
 
 
 def who_connected_cmd(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from jingwang.accounts.demo import DemoLogin, seed_demo_accounts
-from jingwang.demo.registry import seed_demo_registry
+from jingwang.demo.registry import seed_demo_findings, seed_demo_registry
 from jingwang.jobs import enqueue
 from jingwang.settings import Settings
 from jingwang.store import FileBlobStore, create_database, upgrade
@@ -35,6 +35,7 @@ class DemoSummary:
     job_ids: list[int]
     logins: list[DemoLogin]
     registry_rows: int
+    findings: int
 
 
 def seed_demo(settings: Settings) -> DemoSummary:
@@ -47,9 +48,14 @@ def seed_demo(settings: Settings) -> DemoSummary:
         with db.session() as session:
             logins = seed_demo_accounts(session)
             reports = seed_demo_registry(session)
+            audit = seed_demo_findings(session, settings)
             job = enqueue(session, "blobs.verify", {}, idempotency_key="demo:blobs.verify")
             session.flush()
             job_ids = [job.id]
+            findings = sum(
+                c.get("new", 0) + c.get("still_open", 0) + c.get("reopened", 0)
+                for c in audit.counts.values()
+            )
     finally:
         db.dispose()
     return DemoSummary(
@@ -57,6 +63,7 @@ def seed_demo(settings: Settings) -> DemoSummary:
         job_ids=job_ids,
         logins=logins,
         registry_rows=sum(r.added for r in reports),
+        findings=findings,
     )
 
 

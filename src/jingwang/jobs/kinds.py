@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
 PayloadT = TypeVar("PayloadT", bound=BaseModel)
 
-BUILTIN_MODULES = ("jingwang.jobs.builtin", "jingwang.audit.job")
+BUILTIN_MODULES = ("jingwang.jobs.builtin", "jingwang.audit.job", "jingwang.registry.audits.job")
 
 
 @dataclass(frozen=True)

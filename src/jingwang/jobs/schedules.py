@@ -51,6 +51,13 @@ DEFAULT_SCHEDULES = (
         name="system.sequence_outbox.hourly", kind="system.sequence_outbox", interval_seconds=3600
     ),
     ScheduleSpec(name="audit.checkpoint.periodic", kind="audit.checkpoint", interval_seconds=600),
+    # A full registry audit a day; incremental runs are enqueued after imports or by hand.
+    ScheduleSpec(
+        name="registry.audit.daily",
+        kind="registry.audit",
+        payload={"mode": "full"},
+        interval_seconds=86400,
+    ),
 )
 # Default schedules whose interval a setting decides: the setting wins at every worker start.
 INTERVAL_SETTINGS = {"audit.checkpoint.periodic": "audit_checkpoint_interval_seconds"}

@@ -1,10 +1,11 @@
 """The registry: sites, domains, ICP filings, connections and sublet edges, with history.
 
 Every fact is valid on ``[valid_from, valid_to)``; changes close records and open new ones.
-Three record kinds can be imported from and exported to CSV (:func:`import_csv`,
-:func:`export_csv`): ``connection``, ``filing`` (ICP filings and licences) and ``sublet``, each
-one module with one :class:`~.kinds.RecordKind`; connections can be asked who connected a domain
-on a date (:func:`who_connected`).
+Eight record kinds can be imported from CSV or XLSX and exported (:func:`import_csv`,
+:func:`export_csv`, :mod:`.exporting`): ``connection``, ``filing`` (ICP filings and licences),
+``sublet``, ``site``, ``domain``, ``licence`` (operating licences), ``channel`` and
+``sp_service``, each one module with one :class:`~.kinds.RecordKind`; connections can be asked
+who connected a domain on a date (:func:`who_connected`).
 """
 
 from jingwang.registry.csvfile import RowError

@@ -5,18 +5,50 @@ A file is UTF-8 (with or without a byte-order mark) or, failing that, whatever
 them). Each column's header is mapped to a field: first by the caller's mapping (header → field),
 then by the field's aliases (Chinese and English), compared without case or surrounding space.
 Columns no field claims are ignored. A missing required column is reported once, on line 1,
-saying which headers would do.
+saying which headers would do. An XLSX sheet (:mod:`.xlsxfile`) is read into the same
+:class:`CsvTable` by the same mapping (:func:`table_from_lines`).
+
+A file bigger than its :class:`ReadLimits` (rows, bytes) is refused as a whole
+(:class:`~.errors.FileTooLarge`): an import either reads all of a file or none of it.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from jingwang.core.charset import decode_bytes
-from jingwang.registry.errors import BadMapping
+from jingwang.registry.errors import BadMapping, FileTooLarge
+
+DEFAULT_MAX_ROWS = 5_000_000  # the settings' defaults (registry_import_max_rows, …)
+DEFAULT_MAX_BYTES = 512 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class ReadLimits:
+    """How big a file an import reads: data rows, and bytes (an XLSX file's: uncompressed)."""
+
+    max_rows: int = DEFAULT_MAX_ROWS
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+    def check_bytes(self, size: int) -> None:
+        if size > self.max_bytes:
+            raise FileTooLarge(
+                f"the file holds {size} bytes, more than the {self.max_bytes} allowed: split it "
+                "(or raise the setting registry_import_max_bytes)",
+                size=size,
+                limit=self.max_bytes,
+            )
+
+    def check_rows(self, rows: int) -> None:
+        if rows > self.max_rows:
+            raise FileTooLarge(
+                f"the file holds more than {self.max_rows} rows: split it, or import it with "
+                "`jingwang registry import` (registry_import_max_rows)",
+                limit=self.max_rows,
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,14 +126,19 @@ def _missing(spec: FieldSpec) -> RowError:
     )
 
 
-def read_table(
-    data: bytes, fields: tuple[FieldSpec, ...], mapping: Mapping[str, str] | None = None
+def table_from_lines(
+    encoding: str,
+    lines: Iterable[tuple[int, list[str]]],
+    fields: tuple[FieldSpec, ...],
+    mapping: Mapping[str, str] | None = None,
+    limits: ReadLimits | None = None,
 ) -> CsvTable:
-    """Decode ``data`` and read its rows as field values; header problems go to ``errors``."""
-    text, encoding = decode_csv(data)
+    """Read ``lines`` ((line number, cells); the first non-empty one is the header) as rows of
+    field values; header problems go to ``errors``."""
+    limits = limits or ReadLimits()
     table = CsvTable(encoding)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
+    found = iter(lines)
+    header = next((cells for _, cells in found if any(c.strip() for c in cells)), None)
     if header is None:
         table.errors.append(RowError(1, None, "the file is empty: it needs a header line"))
         return table
@@ -111,15 +148,31 @@ def read_table(
     )
     if table.errors:
         return table
-    for cells in reader:
+    for line, cells in found:
         if not any(cell.strip() for cell in cells):
             continue
         values = {
             name: cells[index].strip() if index < len(cells) else ""
             for name, index in columns.items()
         }
-        table.rows.append(CsvRow(reader.line_num, values))
+        table.rows.append(CsvRow(line, values))
+        limits.check_rows(len(table.rows))
     return table
+
+
+def read_table(
+    data: bytes,
+    fields: tuple[FieldSpec, ...],
+    mapping: Mapping[str, str] | None = None,
+    limits: ReadLimits | None = None,
+) -> CsvTable:
+    """Decode CSV ``data`` and read its rows as field values; header problems go to ``errors``."""
+    limits = limits or ReadLimits()
+    limits.check_bytes(len(data))
+    text, encoding = decode_csv(data)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    lines = ((reader.line_num, cells) for cells in reader)
+    return table_from_lines(encoding, lines, fields, mapping, limits)
 
 
 def write_table(fields: tuple[FieldSpec, ...], rows: list[dict[str, str]]) -> str:
@@ -132,4 +185,16 @@ def write_table(fields: tuple[FieldSpec, ...], rows: list[dict[str, str]]) -> st
     return out.getvalue()
 
 
-__all__ = ["CsvRow", "CsvTable", "FieldSpec", "RowError", "decode_csv", "read_table", "write_table"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_ROWS",
+    "CsvRow",
+    "CsvTable",
+    "FieldSpec",
+    "ReadLimits",
+    "RowError",
+    "decode_csv",
+    "read_table",
+    "table_from_lines",
+    "write_table",
+]

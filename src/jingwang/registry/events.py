@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
+from pydantic import Field
+
 from jingwang.core.events import DomainEvent
 
 
@@ -27,4 +29,30 @@ class RegistryImported(DomainEvent):
     rejected: int = 0
 
 
-__all__ = ["RegistryImported"]
+class FindingStateChanged(DomainEvent):
+    """Someone changed a finding's state (acknowledged, claimed fixed, false positive, reopened)."""
+
+    name: ClassVar[str] = "registry.finding_state_changed"
+    object_type: ClassVar[str] = "registry_finding"
+
+    rule: str
+    before: str
+    after: str
+    note: str | None = None
+    addressee_org_id: int | None = None
+    province: str | None = None
+
+
+class RegistryAudited(DomainEvent):
+    """An audit run finished; ``counts`` holds, per rule, new, still_open, reopened and fixed."""
+
+    name: ClassVar[str] = "registry.audited"
+    object_type: ClassVar[str] = "registry_audit_run"
+
+    mode: str
+    on_date: dt.date
+    rules: list[str] = Field(default_factory=list)
+    counts: dict[str, dict[str, int]] = Field(default_factory=dict)
+
+
+__all__ = ["FindingStateChanged", "RegistryAudited", "RegistryImported"]

@@ -247,6 +247,15 @@ class FilingLedger(Ledger[FilingRow, IcpFiling]):
         }
         super().__init__(session, import_id, records)
         self._domains = DomainBook(session)
+        self._filed: dict[int, set[int]] = {}  # filing id → filed domain ids, as created
+
+    def subjects(self, record: IcpFiling) -> tuple[set[int], set[int]]:
+        """A filing is about the domains it lists (and no organisation)."""
+        filed = self._filed.get(record.id)
+        if filed is None:
+            query = select(IcpFiledDomain.domain_id).where(IcpFiledDomain.filing_id == record.id)
+            filed = set(self.session.scalars(query))
+        return set(filed), set()
 
     def touch(self, row: FilingRow, on: dt.date) -> None:
         for name in row.domains:
@@ -265,8 +274,10 @@ class FilingLedger(Ledger[FilingRow, IcpFiling]):
         )
         self.session.add(record)
         self.session.flush()
+        filed = self._filed.setdefault(record.id, set())
         for name in row.domains:
             domain = self._domains.get(name)
+            filed.add(domain.id)
             self.session.add(IcpFiledDomain(filing_id=record.id, domain_id=domain.id))
         self.session.flush()
         return record

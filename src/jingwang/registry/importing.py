@@ -26,27 +26,48 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from jingwang.accounts.errors import AccessDenied
 from jingwang.accounts.models import Organisation
 from jingwang.accounts.policy import Actor, authorize, load_org_scope
+from jingwang.registry.channels import ChannelKind
 from jingwang.registry.connections import ConnectionKind
-from jingwang.registry.csvfile import RowError, read_table
-from jingwang.registry.errors import AsOfRequired, OrgNotApplicable, UnknownRecordKind
+from jingwang.registry.csvfile import CsvTable, FieldSpec, ReadLimits, RowError, read_table
+from jingwang.registry.domains import DomainKind
+from jingwang.registry.errors import (
+    AsOfRequired,
+    BadSpreadsheet,
+    OrgNotApplicable,
+    UnknownRecordKind,
+)
 from jingwang.registry.events import RegistryImported
 from jingwang.registry.filings import FilingKind
 from jingwang.registry.kinds import MANAGE, RecordKind
-from jingwang.registry.ledger import KindRow
-from jingwang.registry.models import RegistryImport
+from jingwang.registry.ledger import KindRow, Ledger
+from jingwang.registry.licences import LicenceKind
+from jingwang.registry.models import RegistryChange, RegistryImport
+from jingwang.registry.sites import SiteKind
+from jingwang.registry.sp_services import SpServiceKind
 from jingwang.registry.sublets import SubletKind
+from jingwang.registry.xlsxfile import is_xlsx, read_xlsx
 from jingwang.store.base import utcnow
 from jingwang.store.outbox import emit
 
 AnyKind = RecordKind[Any]
 RECORD_KINDS: dict[str, type[AnyKind]] = {
-    kind.name: kind for kind in (ConnectionKind, FilingKind, SubletKind)
+    kind.name: kind
+    for kind in (
+        ConnectionKind,
+        FilingKind,
+        SubletKind,
+        SiteKind,
+        DomainKind,
+        LicenceKind,
+        ChannelKind,
+        SpServiceKind,
+    )
 }
 KINDS = tuple(RECORD_KINDS)
 
@@ -67,6 +88,8 @@ class ImportOptions:
     mapping: Mapping[str, str] | None = None  # file header → field name
     org_id: int | None = None  # whose inventory a snapshot is (default: the actor's org)
     file_name: str = ""
+    sheet: str | None = None  # the sheet of an XLSX file (default: the first)
+    limits: ReadLimits = field(default_factory=ReadLimits)  # the settings' registry_import_max_*
 
 
 @dataclass(slots=True)
@@ -111,11 +134,21 @@ def subtree_ids(session: Session, root: int) -> set[int]:
     return found
 
 
-def _denied_orgs(session: Session, actor: Actor, org_ids: set[int]) -> dict[int, str]:
+def _authorize_org(kind: AnyKind, actor: Actor, org_id: int) -> None:
+    """Raise unless ``actor`` may import rows of ``org_id`` (its reach, or the kind allows)."""
+    scope = load_org_scope(kind.session, org_id)
+    try:
+        authorize(actor, MANAGE, scope)
+    except AccessDenied:
+        if not kind.manages_beyond_reach(actor, scope):
+            raise
+
+
+def _denied_orgs(kind: AnyKind, actor: Actor, org_ids: set[int]) -> dict[int, str]:
     denied: dict[int, str] = {}
     for org_id in sorted(org_ids):
         try:
-            authorize(actor, MANAGE, load_org_scope(session, org_id))
+            _authorize_org(kind, actor, org_id)
         except AccessDenied as error:
             denied[org_id] = error.message
     return denied
@@ -149,7 +182,7 @@ def _check_rows(
 ) -> tuple[list[KindRow], list[RowError]]:
     errors: list[RowError] = []
     orgs = {org_id for row in table_rows for _, org_id in row.orgs}
-    denied = _denied_orgs(kind.session, actor, orgs)
+    denied = _denied_orgs(kind, actor, orgs)
     seen: dict[Hashable, int] = {}
     good: list[KindRow] = []
     for row in table_rows:
@@ -182,8 +215,17 @@ def _scope(
         return org_id, None
     if org_id is None:
         raise AsOfRequired("a snapshot import needs the organisation whose inventory it is")
-    authorize(actor, MANAGE, load_org_scope(session, org_id))
+    _authorize_org(kind, actor, org_id)
     return org_id, subtree_ids(session, org_id)
+
+
+def read_file(data: bytes, fields: tuple[FieldSpec, ...], options: ImportOptions) -> CsvTable:
+    """The rows of an XLSX workbook (by name or magic bytes) or else a CSV file."""
+    if is_xlsx(data, options.file_name):
+        return read_xlsx(data, fields, options.mapping, options.sheet, options.limits)
+    if options.sheet is not None:
+        raise BadSpreadsheet("a sheet was named, but the file is CSV, not an XLSX workbook")
+    return read_table(data, fields, options.mapping, options.limits)
 
 
 def import_csv(
@@ -201,7 +243,7 @@ def import_csv(
         raise AsOfRequired("a snapshot import needs the date of the inventory: give --as-of DATE")
     org_id, scope = _scope(session, actor, kind, options)
     as_of = options.as_of or utcnow().date()
-    table = read_table(data, kind.fields, options.mapping)
+    table = read_file(data, kind.fields, options)
     report = ImportReport(options.kind, options.mode.value, as_of, table.encoding)
     report.errors.extend(table.errors)
     valid: list[KindRow] = []
@@ -238,6 +280,7 @@ def import_csv(
     # A bad row may stand for a record that still holds: close nothing then.
     if snapshot and not report.errors:
         ledger.close_missing([row.key for row in good], as_of)
+    _record_changes(session, record.id, ledger)
     counts = ledger.counts
     report.added, report.changed = counts.added, counts.changed
     report.unchanged, report.closed = counts.unchanged, counts.closed
@@ -245,6 +288,19 @@ def import_csv(
     record.counts = _counts(report)
     emit(session, _event(actor, record, report))
     return report
+
+
+def _record_changes(session: Session, import_id: int, ledger: Ledger[Any, Any]) -> None:
+    """Write the subjects of the records ``ledger`` opened or closed (for incremental audits)."""
+    rows = [
+        {"import_id": import_id, "domain_id": domain_id, "org_id": None}
+        for domain_id in sorted(ledger.changed_domains)
+    ] + [
+        {"import_id": import_id, "domain_id": None, "org_id": org_id}
+        for org_id in sorted(ledger.changed_orgs)
+    ]
+    if rows:
+        session.execute(insert(RegistryChange), rows)
 
 
 def _counts(report: ImportReport) -> dict[str, int]:

@@ -23,7 +23,7 @@ from typing import Any, ClassVar, Generic
 
 from sqlalchemy.orm import Session
 
-from jingwang.accounts.policy import Actor, authorize
+from jingwang.accounts.policy import Actor, OrgScope, authorize
 from jingwang.registry.csvfile import CsvRow, FieldSpec, RowError
 from jingwang.registry.ledger import Ledger, RowT
 
@@ -45,6 +45,12 @@ class RecordKind(ABC, Generic[RowT]):
     def authorize(self, actor: Actor) -> None:
         """Raise unless ``actor`` may import this kind at all."""
         authorize(actor, MANAGE)
+
+    def manages_beyond_reach(self, actor: Actor, org: OrgScope) -> bool:
+        """Whether ``actor`` may import ``org``'s rows though its reach refuses (regulators
+        granting licences); ``False`` unless a kind says otherwise."""
+        del actor, org
+        return False
 
     def refuse(self, actor: Actor, row: RowT) -> RowError | None:
         """Why ``actor`` may not import ``row`` beyond organisation reach, if it may not."""

@@ -7,6 +7,10 @@ change date and opens a new one from it; an equal key is left alone, so re-impor
 changes nothing. :meth:`Ledger.close_missing` closes, on a snapshot's date, the open records
 the ledger was loaded with that the file no longer lists. Each record kind says how its open
 records are loaded and how a new one is written (:meth:`Ledger.create`).
+
+Every record a ledger opens or closes names its subjects (:meth:`Ledger.subjects`: the domains
+and organisations it is about); the importer writes them to ``registry_changes`` so that an
+incremental audit re-checks only what changed.
 """
 
 from __future__ import annotations
@@ -60,6 +64,19 @@ RowT = TypeVar("RowT", bound=KindRow)
 RecordT = TypeVar("RecordT")  # a mapped record with the columns of :class:`Timed`
 
 
+# Columns whose values are the subjects of a record, when a record kind has them.
+DOMAIN_COLUMNS = ("domain_id",)
+ORG_COLUMNS = (
+    "provider_org_id",
+    "parent_org_id",
+    "child_org_id",
+    "org_id",
+    "carrier_org_id",
+    "partner_org_id",
+    "sp_org_id",
+)
+
+
 @dataclass(slots=True)
 class LedgerCounts:
     added: int = 0
@@ -81,6 +98,27 @@ class Ledger(ABC, Generic[RowT, RecordT]):
         self.import_id = import_id
         self.counts = LedgerCounts()
         self._open = open_records
+        self.changed_domains: set[int] = set()
+        self.changed_orgs: set[int] = set()
+
+    def subjects(self, record: RecordT) -> tuple[set[int], set[int]]:
+        """The ids of the domains and organisations ``record`` is about.
+
+        The default reads the columns of :data:`DOMAIN_COLUMNS` and :data:`ORG_COLUMNS` the
+        record has (``domain_id``, ``provider_org_id``, ``parent_org_id``, ``child_org_id``,
+        ``org_id``, ``carrier_org_id``, ``partner_org_id``, ``sp_org_id``). Override it for a
+        kind whose domains live in another table: filings (their filed domains), promotion
+        channels and SP services (their landing domains), sites (their domains).
+        """
+        domains = {value for value in _values(record, DOMAIN_COLUMNS) if value is not None}
+        orgs = {value for value in _values(record, ORG_COLUMNS) if value is not None}
+        return domains, orgs
+
+    def note(self, record: RecordT) -> None:
+        """Remember the subjects of ``record``, which this ledger opened or closed."""
+        domains, orgs = self.subjects(record)
+        self.changed_domains |= domains
+        self.changed_orgs |= orgs
 
     @abstractmethod
     def create(self, row: RowT, start: dt.date) -> RecordT:
@@ -103,9 +141,12 @@ class Ledger(ABC, Generic[RowT, RecordT]):
             record.valid_to = max(on, record.valid_from)
             start = record.valid_to
             self.counts.changed += 1
+            self.note(current[0])
         else:
             self.counts.added += 1
-        self._open[row.key] = (self.create(row, start), row.attributes)
+        created = self.create(row, start)
+        self.note(created)
+        self._open[row.key] = (created, row.attributes)
 
     def close_missing(self, keep: Iterable[Hashable], on: dt.date) -> None:
         """Close, on ``on``, every open record loaded that is not in ``keep``."""
@@ -115,7 +156,12 @@ class Ledger(ABC, Generic[RowT, RecordT]):
             if key not in kept and record.valid_to is None:
                 record.valid_to = max(on, record.valid_from)
                 self.counts.closed += 1
+                self.note(found)
         self.session.flush()
+
+
+def _values(record: object, columns: tuple[str, ...]) -> list[int | None]:
+    return [cast(int | None, getattr(record, column, None)) for column in columns]
 
 
 class DomainBook:
@@ -144,4 +190,14 @@ class DomainBook:
         return domain
 
 
-__all__ = ["DomainBook", "KindRow", "Ledger", "LedgerCounts", "RecordT", "RowT", "Timed"]
+__all__ = [
+    "DOMAIN_COLUMNS",
+    "ORG_COLUMNS",
+    "DomainBook",
+    "KindRow",
+    "Ledger",
+    "LedgerCounts",
+    "RecordT",
+    "RowT",
+    "Timed",
+]

@@ -82,7 +82,10 @@ class DomainSite(Base):
     """A domain belonged to a site from ``valid_from`` until ``valid_to``."""
 
     __tablename__ = "registry_domain_sites"
-    __table_args__ = (Index("ix_registry_domain_sites_domain", "domain_id", "valid_from"),)
+    __table_args__ = (
+        Index("ix_registry_domain_sites_domain", "domain_id", "valid_from"),
+        Index("ix_registry_domain_sites_site", "site_id"),  # a site's domains (audits)
+    )
 
     id: Mapped[int] = mapped_column(_ID, primary_key=True, autoincrement=True)
     domain_id: Mapped[int] = mapped_column(ForeignKey("registry_domains.id"))
@@ -128,6 +131,7 @@ class Connection(Base):
     __table_args__ = (
         Index("ix_registry_connections_domain", "domain_id", "valid_from"),
         Index("ix_registry_connections_provider", "provider_org_id", "valid_to"),
+        Index("ix_registry_connections_site", "site_id"),  # the domains named for a site (audits)
     )
 
     id: Mapped[int] = mapped_column(_ID, primary_key=True, autoincrement=True)
@@ -307,3 +311,24 @@ class Finding(Base):
     state_changed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     state_changed_by: Mapped[str | None] = mapped_column(String(200))
     note: Mapped[str | None] = mapped_column(String(1000))
+
+
+class RegistryChange(Base):
+    """A subject (a domain or an organisation) an import opened or closed a record of.
+
+    Written by :func:`~.importing.import_csv` after applying; an incremental audit reads the
+    changes of the imports made since the previous audit run started, so it re-checks only the
+    domains and organisations they touched (see :mod:`.audits.changes`).
+    """
+
+    __tablename__ = "registry_changes"
+    __table_args__ = (
+        Index("ix_registry_changes_import", "import_id"),
+        Index("ix_registry_changes_domain", "domain_id"),
+        Index("ix_registry_changes_org", "org_id"),
+    )
+
+    id: Mapped[int] = mapped_column(_ID, primary_key=True, autoincrement=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("registry_imports.id"))
+    domain_id: Mapped[int | None] = mapped_column(ForeignKey("registry_domains.id"))
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))

@@ -4,7 +4,22 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from jingwang.web.routes import audit, audit_api, docs, health, home, jobs, jobs_api
+from jingwang.web.routes import (
+    audit,
+    audit_api,
+    decisions,
+    decisions_api,
+    docs,
+    health,
+    home,
+    jobs,
+    jobs_api,
+    registry,
+    registry_api,
+    registry_gate,
+    registry_io,
+    registry_io_api,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
@@ -14,6 +29,14 @@ ROUTERS: tuple[APIRouter, ...] = (
     audit_api.router,
     jobs.router,
     jobs_api.router,
+    decisions.router,
+    decisions_api.router,
+    registry_io.router,  # before registry's routes: /registry/imports is not a registry page id
+    registry_io_api.router,
+    registry.router,
+    registry_api.router,
+    registry_gate.router,
+    registry_gate.api_router,
 )
 
 __all__ = ["ROUTERS"]
