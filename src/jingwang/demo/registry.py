@@ -47,6 +47,8 @@ SITES = """site,operator,domains,valid_from
 """
 
 LICENCES = """org,number,kind,status,expires_on,valid_from
+华夏移动广东分公司,A1.A2-20000001,other,active,,2000-04-20
+华夏电信北京分公司,A1.A2-20020002,other,active,,2002-05-16
 南粤数据接入有限公司,B1-20080001,isp,active,,2008-01-10
 南粤一号机房,B1-20080002,idc,active,,2008-03-01
 羊城主机代理,B1-20090107,idc,active,2039-04-19,2009-04-20

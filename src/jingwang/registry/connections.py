@@ -11,7 +11,7 @@ whether a re-imported row changed the open record.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -23,7 +23,7 @@ from jingwang.registry.cells import ip_bounds, ip_network, normalise_domain, org
 from jingwang.registry.csvfile import CsvRow, FieldSpec, RowError
 from jingwang.registry.history import connections_on
 from jingwang.registry.kinds import RecordKind
-from jingwang.registry.ledger import DomainBook, Ledger
+from jingwang.registry.ledger import PREFETCH_CHUNK, DomainBook, Ledger
 from jingwang.registry.models import Connection, Domain, Site
 
 KIND = "connection"
@@ -115,7 +115,13 @@ def validate_row(row: CsvRow, orgs: dict[str, int]) -> ConnectionRow | list[RowE
 class ConnectionLedger(Ledger[ConnectionRow, Connection]):
     """The open connections of some providers, by (provider, domain name)."""
 
-    def __init__(self, session: Session, provider_ids: set[int], import_id: int) -> None:
+    def __init__(
+        self,
+        session: Session,
+        provider_ids: set[int],
+        import_id: int,
+        rows: Sequence[ConnectionRow] = (),
+    ) -> None:
         query = (
             select(Connection, Domain.name, Site.name)
             .join(Domain, Domain.id == Connection.domain_id)
@@ -135,6 +141,22 @@ class ConnectionLedger(Ledger[ConnectionRow, Connection]):
         super().__init__(session, import_id, found)
         self._domains = DomainBook(session)
         self._sites: dict[str, Site] = {}
+        # Everything the rows name, loaded (or created) up front: applying them then asks the
+        # database nothing, and the new connections are inserted in batches at the next flush.
+        self._domains.prefetch(row.domain for row in rows)
+        self._prefetch_sites({row.site for row in rows if row.site})
+
+    def _prefetch_sites(self, names: set[str]) -> None:
+        wanted = sorted(names)
+        for start in range(0, len(wanted), PREFETCH_CHUNK):
+            chunk = wanted[start : start + PREFETCH_CHUNK]
+            for site in self.session.scalars(select(Site).where(Site.name.in_(chunk))):
+                self._sites[site.name] = site
+        missing = [Site(name=name) for name in wanted if name not in self._sites]
+        if missing:
+            self.session.add_all(missing)
+            self.session.flush()
+            self._sites.update((site.name, site) for site in missing)
 
     def touch(self, row: ConnectionRow, on: dt.date) -> None:
         self._domains.get(row.domain, row.valid_from or on)
@@ -156,8 +178,7 @@ class ConnectionLedger(Ledger[ConnectionRow, Connection]):
             valid_from=start,
             source_import_id=self.import_id,
         )
-        self.session.add(record)
-        self.session.flush()
+        self.session.add(record)  # flushed with the others, in batches
         return record
 
     def _site(self, name: str) -> Site:
@@ -190,7 +211,7 @@ class ConnectionKind(RecordKind[ConnectionRow]):
         self, import_id: int, rows: list[ConnectionRow], scope: set[int] | None, snapshot: bool
     ) -> ConnectionLedger:
         providers = {row.provider_org_id for row in rows} | (scope or set())
-        return ConnectionLedger(self.session, providers, import_id)
+        return ConnectionLedger(self.session, providers, import_id, rows)
 
     def export(self, actor: Actor, on: dt.date) -> list[dict[str, str]]:
         return [
