@@ -62,6 +62,7 @@ class Pages:
         env.policies["ext.i18n.trimmed"] = True
         env.install_gettext_translations(locale.translations, newstyle=True)  # type: ignore[attr-defined]
         env.filters["datetime"] = self._datetime_filter(locale)
+        env.filters["datetime_short"] = self._datetime_filter(locale, "short")  # for tables
         env.globals.update(
             product=PRODUCT_NAME,
             version=__version__,
@@ -71,12 +72,14 @@ class Pages:
         )
         return env
 
-    def format_datetime(self, value: dt.datetime, locale: Locale) -> str:
+    def format_datetime(self, value: dt.datetime, locale: Locale, style: str = "medium") -> str:
         """An aware datetime in the display time zone, written the way ``locale`` writes it."""
-        return format_datetime(value, "medium", tzinfo=self.zone, locale=locale.babel)
+        return format_datetime(value, style, tzinfo=self.zone, locale=locale.babel)
 
-    def _datetime_filter(self, locale: Locale) -> Callable[[dt.datetime], str]:
-        return lambda value: self.format_datetime(value, locale)
+    def _datetime_filter(
+        self, locale: Locale, style: str = "medium"
+    ) -> Callable[[dt.datetime], str]:
+        return lambda value: self.format_datetime(value, locale, style)
 
     def render(
         self,
