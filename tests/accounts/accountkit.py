@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
@@ -21,6 +22,7 @@ from jingwang.accounts.models import Organisation, User
 from jingwang.accounts.passwords import Passwords
 from jingwang.accounts.schemas import OrgCreate, UserCreate
 from jingwang.accounts.secretbox import SecretBox
+from jingwang.cli.app import main
 from jingwang.settings import Settings, load_settings
 from jingwang.store import create_database, upgrade
 from jingwang.store.outbox import OutboxEvent
@@ -132,6 +134,32 @@ def settings_for(folder: Path, database_url: str, **changes: Any) -> Settings:
     )
 
 
+CliRun = Callable[..., tuple[int, str]]
+
+
+def cli_runner(capsys: pytest.CaptureFixture[str], settings: Settings) -> CliRun:
+    """``run(*args)``: ``jingwang --data-dir … --database-url … --queue-url memory:// ARGS``
+    in this process, on ``settings``' data and database; its exit code and output (out, err)."""
+
+    def run(*args: str) -> tuple[int, str]:
+        capsys.readouterr()
+        code = main(
+            [
+                "--data-dir",
+                str(settings.data_dir),
+                "--database-url",
+                settings.resolved_database_url,
+                "--queue-url",
+                "memory://",
+                *args,
+            ]
+        )
+        captured = capsys.readouterr()
+        return code, captured.out + captured.err
+
+    return run
+
+
 def count(session: Session, model: type[Any]) -> int:
     return len(session.scalars(select(model)).all())
 
@@ -139,7 +167,9 @@ def count(session: Session, model: type[Any]) -> int:
 __all__ = [
     "PASSWORD",
     "SYSTEM",
+    "CliRun",
     "cheap_config",
+    "cli_runner",
     "count",
     "event_names",
     "events",

@@ -7,12 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
-from accountkit import CHEAP_HASHING
+from accountkit import CHEAP_HASHING, cli_runner
 from sqlalchemy import select
 
 from jingwang.accounts.models import User
 from jingwang.accounts.tokens import resolve_token
-from jingwang.cli.app import main
 from jingwang.cli.exit_codes import ExitCode
 from jingwang.settings import Settings
 from jingwang.store import create_database, current_revision
@@ -30,20 +29,7 @@ def run(capsys, monkeypatch, live_settings: Settings):
     ) -> tuple[int, str]:
         if stdin is not None:
             monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-        capsys.readouterr()
-        code = main(
-            [
-                "--data-dir",
-                str(settings.data_dir),
-                "--database-url",
-                settings.resolved_database_url,
-                "--queue-url",
-                "memory://",
-                *args,
-            ]
-        )
-        captured = capsys.readouterr()
-        return code, captured.out + captured.err
+        return cli_runner(capsys, settings)(*args)
 
     return run_
 

@@ -3,37 +3,19 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 
 import pytest
 
-from jingwang.cli.app import main
+from accounts.accountkit import CliRun as Run
+from accounts.accountkit import cli_runner
 from jingwang.cli.exit_codes import ExitCode
 from jingwang.settings import Settings
 from jingwang.store import Database
 
-Run = Callable[..., tuple[int, str]]
-
 
 @pytest.fixture
 def run(capsys: pytest.CaptureFixture[str], live_settings: Settings, live_db: Database) -> Run:
-    def run_(*args: str) -> tuple[int, str]:
-        capsys.readouterr()
-        code = main(
-            [
-                "--data-dir",
-                str(live_settings.data_dir),
-                "--database-url",
-                live_settings.resolved_database_url,
-                "--queue-url",
-                "memory://",
-                *args,
-            ]
-        )
-        captured = capsys.readouterr()
-        return code, captured.out + captured.err
-
-    return run_
+    return cli_runner(capsys, live_settings)
 
 
 def test_record_list_withdraw(run: Run) -> None:

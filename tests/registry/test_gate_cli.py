@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from registrykit import FILING_HEADER, csv_bytes, make_world
 
-from jingwang.cli.app import main
+from accounts.accountkit import CliRun as Run
+from accounts.accountkit import cli_runner
 from jingwang.cli.exit_codes import ExitCode
 from jingwang.settings import Settings
 from jingwang.store import Database
 
-Run = Callable[..., tuple[int, str]]
 FILED = "粤ICP备2021123456号,filing,Happy Net Ltd,company,GD,active,wap.happy.test,2009-06-01"
 
 
@@ -25,21 +24,7 @@ def run(
     with live_db.session() as session:
         make_world(session)
 
-    def run_(*args: str) -> tuple[int, str]:
-        capsys.readouterr()
-        code = main(
-            [
-                "--data-dir",
-                str(live_settings.data_dir),
-                "--database-url",
-                live_settings.resolved_database_url,
-                "--queue-url",
-                "memory://",
-                *args,
-            ]
-        )
-        captured = capsys.readouterr()
-        return code, captured.out + captured.err
+    run_ = cli_runner(capsys, live_settings)
 
     path = tmp_path / "filings.csv"
     path.write_bytes(csv_bytes(FILED, header=FILING_HEADER))

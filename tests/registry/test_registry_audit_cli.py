@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable
 
 import pytest
 from auditkit import connect, filing, org
 from sqlalchemy import select
 
-from jingwang.cli.app import main
+from accounts.accountkit import CliRun as Run
+from accounts.accountkit import cli_runner
 from jingwang.cli.exit_codes import ExitCode
 from jingwang.registry.models import AuditRun, ObservedNumber
 from jingwang.settings import Settings
 from jingwang.store import Database
-
-Run = Callable[..., tuple[int, str]]
 
 
 @pytest.fixture
@@ -27,23 +25,7 @@ def run(capsys: pytest.CaptureFixture[str], live_settings: Settings, live_db: Da
         connect(session, ap, "porn.test")
         connect(session, ap, "news.test")
 
-    def run_(*args: str) -> tuple[int, str]:
-        capsys.readouterr()
-        code = main(
-            [
-                "--data-dir",
-                str(live_settings.data_dir),
-                "--database-url",
-                live_settings.resolved_database_url,
-                "--queue-url",
-                "memory://",
-                *args,
-            ]
-        )
-        captured = capsys.readouterr()
-        return code, captured.out + captured.err
-
-    return run_
+    return cli_runner(capsys, live_settings)
 
 
 def test_audit_prints_counts_per_rule(run: Run, live_db: Database) -> None:

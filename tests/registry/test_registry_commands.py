@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from registrykit import FILING_HEADER, SUBLET_HEADER, csv_bytes, make_world
 
-from jingwang.cli.app import main
+from accounts.accountkit import CliRun as Run
+from accounts.accountkit import cli_runner
 from jingwang.cli.exit_codes import ExitCode
 from jingwang.settings import Settings
 from jingwang.store import Database
-
-Run = Callable[..., tuple[int, str]]
 
 
 @pytest.fixture
@@ -22,23 +20,7 @@ def run(capsys: pytest.CaptureFixture[str], live_settings: Settings, live_db: Da
     with live_db.session() as session:
         make_world(session)
 
-    def run_(*args: str) -> tuple[int, str]:
-        capsys.readouterr()
-        code = main(
-            [
-                "--data-dir",
-                str(live_settings.data_dir),
-                "--database-url",
-                live_settings.resolved_database_url,
-                "--queue-url",
-                "memory://",
-                *args,
-            ]
-        )
-        captured = capsys.readouterr()
-        return code, captured.out + captured.err
-
-    return run_
+    return cli_runner(capsys, live_settings)
 
 
 def _file(tmp_path: Path, name: str, data: bytes) -> str:

@@ -12,8 +12,8 @@ from openpyxl import Workbook, load_workbook  # type: ignore[import-untyped]
 from registrykit import World, connection_count, csv_bytes, day, make_world
 from sqlalchemy.orm import Session
 
+from accounts.accountkit import cli_runner
 from jingwang.accounts import Actor
-from jingwang.cli.app import main
 from jingwang.cli.exit_codes import ExitCode
 from jingwang.registry import ImportOptions, ImportReport, RowError, import_csv
 from jingwang.registry.csvfile import ReadLimits
@@ -169,13 +169,7 @@ def test_the_command_line_imports_and_exports_workbooks(
     with live_db.session() as session:
         make_world(session)
 
-    def cli(*args: str) -> tuple[int, str]:
-        capsys.readouterr()
-        base = ["--data-dir", str(live_settings.data_dir), "--queue-url", "memory://"]
-        url = ["--database-url", live_settings.resolved_database_url]
-        code = main([*base, *url, *args])
-        captured = capsys.readouterr()
-        return code, captured.out + captured.err
+    cli = cli_runner(capsys, live_settings)
 
     book = tmp_path / "inventory.xlsx"
     book.write_bytes(workbook(["Fast Access", "wap.one.test"], sheet="data"))

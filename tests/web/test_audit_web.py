@@ -11,13 +11,12 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from accounts.accountkit import CHEAP_HASHING, SYSTEM, cheap_config, make_org, make_user
-from accounts.webkit import HTML, HTTPS, log_in, outbox
+from accounts.accountkit import SYSTEM, cheap_config, make_org, make_user
+from accounts.webkit import HTML, HTTPS, cheap_app, logged_in, outbox
 from jingwang.accounts.schemas import TokenCreate
 from jingwang.accounts.tokens import create_token
 from jingwang.audit import AuditRecord, append_entry
 from jingwang.store.base import utcnow
-from jingwang.web import create_app
 
 DAY = dt.datetime(2026, 3, 4, 2, 0, tzinfo=dt.UTC)  # 10:00 in Shanghai
 
@@ -75,22 +74,13 @@ def world(live_db):
 
 @pytest.fixture
 def app(live_settings):
-    return create_app(live_settings.model_copy(update={**CHEAP_HASHING, "queue_url": "memory://"}))
+    return cheap_app(live_settings)
 
 
 @pytest.fixture
 def as_user(app, world):
-    clients = []
-
-    def login(username):
-        client = TestClient(app, base_url=HTTPS).__enter__()
-        clients.append(client)
-        assert log_in(client, username).status_code == 303
-        return client
-
-    yield login
-    for client in clients:
-        client.__exit__(None, None, None)
+    with logged_in(app) as login:
+        yield login
 
 
 def _seqs_on_page(html: str) -> list[int]:

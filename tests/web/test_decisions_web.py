@@ -6,22 +6,18 @@ from __future__ import annotations
 import re
 
 import pytest
-from fastapi.testclient import TestClient
 
-from accounts.accountkit import CHEAP_HASHING, SYSTEM, cheap_config, make_org, make_user
-from accounts.webkit import HTML, HTTPS, csrf_token, log_in, outbox
-from jingwang.accounts.schemas import TokenCreate
-from jingwang.accounts.tokens import create_token
-from jingwang.store.base import utcnow
-from jingwang.web import create_app
-
-EN = {**HTML, "Accept-Language": "en"}
-ZH = {**HTML, "Accept-Language": "zh-CN"}
-
-
-def _token(session, org, scopes):
-    data = TokenCreate(org_id=org.id, name="-".join(scopes), scopes=scopes)
-    return create_token(session, SYSTEM, data, cheap_config(), utcnow()).secret
+from accounts.accountkit import cheap_config, make_org, make_user
+from accounts.webkit import (
+    EN,
+    ZH,
+    cheap_app,
+    csrf_token,
+    logged_in,
+    make_token,
+    outbox,
+    token_caller,
+)
 
 
 @pytest.fixture
@@ -36,41 +32,27 @@ def world(live_db):
         make_user(session, carrier, "carrier-reviewer", ["reviewer"], config=config)
         make_user(session, ap, "ap-liaison", ["liaison"], config=config)
         tokens = {
-            "review": _token(session, centre, ["cases:read", "cases:review"]),
-            "read": _token(session, centre, ["cases:read"]),
-            "carrier": _token(session, carrier, ["cases:read", "cases:review"]),
+            "review": make_token(session, centre, ["cases:read", "cases:review"]),
+            "read": make_token(session, centre, ["cases:read"]),
+            "carrier": make_token(session, carrier, ["cases:read", "cases:review"]),
         }
     return {"tokens": tokens}
 
 
 @pytest.fixture
 def app(live_settings):
-    return create_app(live_settings.model_copy(update={**CHEAP_HASHING, "queue_url": "memory://"}))
+    return cheap_app(live_settings)
 
 
 @pytest.fixture
 def as_user(app, world):
-    clients = []
-
-    def login(username):
-        client = TestClient(app, base_url=HTTPS).__enter__()
-        clients.append(client)
-        assert log_in(client, username).status_code == 303
-        return client
-
-    yield login
-    for client in clients:
-        client.__exit__(None, None, None)
+    with logged_in(app) as login:
+        yield login
 
 
 @pytest.fixture
 def api(app, world):
-    with TestClient(app, base_url=HTTPS) as client:
-
-        def call(method, url, token="review", **kwargs):
-            headers = {"Authorization": f"Bearer {world['tokens'][token]}"}
-            return client.request(method, url, headers=headers, **kwargs)
-
+    with token_caller(app, world["tokens"], "review") as call:
         yield call
 
 

@@ -8,17 +8,14 @@ import datetime as dt
 import pytest
 from fastapi.testclient import TestClient
 
-from accounts.accountkit import CHEAP_HASHING, SYSTEM, cheap_config, make_org, make_user
-from accounts.webkit import HTML, HTTPS, PASSWORD, log_in
+from accounts.accountkit import SYSTEM, cheap_config, make_org, make_user
+from accounts.webkit import EN, HTTPS, PASSWORD, ZH, cheap_app, log_in
 from jingwang.accounts.schemas import TokenCreate
 from jingwang.accounts.tokens import create_token
 from jingwang.decisions.service import record_decision
 from jingwang.registry import ImportOptions, import_csv
 from jingwang.store.base import utcnow
-from jingwang.web import create_app
 
-EN = {**HTML, "Accept-Language": "en"}
-ZH = {**HTML, "Accept-Language": "zh-CN"}
 FILINGS = (
     "number,holder,status,domains\n"
     "粤ICP备2021123456号,快乐网络有限公司,active,wap.happy.test\n"
@@ -58,7 +55,7 @@ def world(live_db):
 
 @pytest.fixture
 def app(live_settings):
-    return create_app(live_settings.model_copy(update={**CHEAP_HASHING, "queue_url": "memory://"}))
+    return cheap_app(live_settings)
 
 
 @pytest.fixture

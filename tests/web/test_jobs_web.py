@@ -6,24 +6,22 @@ from __future__ import annotations
 import re
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from accounts.accountkit import CHEAP_HASHING, SYSTEM, cheap_config, make_org, make_user
-from accounts.webkit import HTML, HTTPS, form_value, log_in, outbox
-from jingwang.accounts.schemas import TokenCreate
-from jingwang.accounts.tokens import create_token
+from accounts.accountkit import cheap_config, make_org, make_user
+from accounts.webkit import (
+    EN,
+    HTML,
+    ZH,
+    cheap_app,
+    form_value,
+    logged_in,
+    make_token,
+    outbox,
+    token_caller,
+)
 from jingwang.jobs import Job, JobState, ScheduleSpec, add_schedule, enqueue
 from jingwang.store.base import utcnow
-from jingwang.web import create_app
-
-EN = {**HTML, "Accept-Language": "en"}
-ZH = {**HTML, "Accept-Language": "zh-CN"}
-
-
-def _token(session, org, scopes):
-    data = TokenCreate(org_id=org.id, name="-".join(scopes), scopes=scopes)
-    return create_token(session, SYSTEM, data, cheap_config(), utcnow()).secret
 
 
 @pytest.fixture
@@ -55,41 +53,27 @@ def world(live_db):
             ScheduleSpec(name="nightly-verify", kind="blobs.verify", interval_seconds=86400),
         )
         tokens = {
-            "manage": _token(session, centre, ["jobs:read", "jobs:manage"]),
-            "read": _token(session, centre, ["jobs:read"]),
-            "carrier": _token(session, carrier, ["jobs:read"]),
+            "manage": make_token(session, centre, ["jobs:read", "jobs:manage"]),
+            "read": make_token(session, centre, ["jobs:read"]),
+            "carrier": make_token(session, carrier, ["jobs:read"]),
         }
     return {"dead": dead, "queued": queued, "tokens": tokens}
 
 
 @pytest.fixture
 def app(live_settings):
-    return create_app(live_settings.model_copy(update={**CHEAP_HASHING, "queue_url": "memory://"}))
+    return cheap_app(live_settings)
 
 
 @pytest.fixture
 def as_user(app, world):
-    clients = []
-
-    def login(username):
-        client = TestClient(app, base_url=HTTPS).__enter__()
-        clients.append(client)
-        assert log_in(client, username).status_code == 303
-        return client
-
-    yield login
-    for client in clients:
-        client.__exit__(None, None, None)
+    with logged_in(app) as login:
+        yield login
 
 
 @pytest.fixture
 def api(app, world):
-    with TestClient(app, base_url=HTTPS) as client:
-
-        def call(method, url, token="manage", **kwargs):
-            headers = {"Authorization": f"Bearer {world['tokens'][token]}"}
-            return client.request(method, url, headers=headers, **kwargs)
-
+    with token_caller(app, world["tokens"], "manage") as call:
         yield call
 
 

@@ -6,31 +6,28 @@ from __future__ import annotations
 import io
 
 import pytest
-from fastapi.testclient import TestClient
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 from sqlalchemy import func, select
 
-from accounts.accountkit import CHEAP_HASHING, SYSTEM, cheap_config, make_org, make_user
-from accounts.webkit import HTML, HTTPS, form_value, log_in
-from jingwang.accounts.schemas import TokenCreate
-from jingwang.accounts.tokens import create_token
+from accounts.accountkit import cheap_config, make_org, make_user
+from accounts.webkit import (
+    EN,
+    HTML,
+    ZH,
+    cheap_app,
+    form_value,
+    logged_in,
+    make_token,
+    token_caller,
+)
 from jingwang.registry.models import Connection
-from jingwang.store.base import utcnow
-from jingwang.web import create_app
 
-EN = {**HTML, "Accept-Language": "en"}
-ZH = {**HTML, "Accept-Language": "zh-CN"}
 BROKEN = (
     b"provider,domain,ip_range,valid_from\n"
     b"Fast Access,wap.good.test,10.1.0.0/16,2010-01-05\n"
     b"Nobody Ltd,wap.x.test,,\n"
     b"Fast Access,bad..name,10.1.0.300/24,\n"
 )
-
-
-def _token(session, org, scopes):
-    data = TokenCreate(org_id=org.id, name="-".join(scopes), scopes=scopes)
-    return create_token(session, SYSTEM, data, cheap_config(), utcnow()).secret
 
 
 @pytest.fixture
@@ -43,41 +40,26 @@ def world(live_db):
         make_user(session, ap, "ap-liaison", ["liaison"], config=config)
         make_user(session, ap, "ap-viewer", ["viewer"], config=config)
         tokens = {
-            "manage": _token(session, ap, ["registry:read", "registry:manage"]),
-            "read": _token(session, ap, ["registry:read"]),
+            "manage": make_token(session, ap, ["registry:read", "registry:manage"]),
+            "read": make_token(session, ap, ["registry:read"]),
         }
     return {"tokens": tokens, "db": live_db}
 
 
 @pytest.fixture
 def app(live_settings):
-    update = {**CHEAP_HASHING, "queue_url": "memory://", "registry_web_import_max_rows": 5}
-    return create_app(live_settings.model_copy(update=update))
+    return cheap_app(live_settings, registry_web_import_max_rows=5)
 
 
 @pytest.fixture
 def as_user(app, world):
-    clients = []
-
-    def login(username):
-        client = TestClient(app, base_url=HTTPS).__enter__()
-        clients.append(client)
-        assert log_in(client, username).status_code == 303
-        return client
-
-    yield login
-    for client in clients:
-        client.__exit__(None, None, None)
+    with logged_in(app) as login:
+        yield login
 
 
 @pytest.fixture
 def api(app, world):
-    with TestClient(app, base_url=HTTPS) as client:
-
-        def call(method, url, token="manage", **kwargs):
-            headers = {"Authorization": f"Bearer {world['tokens'][token]}"}
-            return client.request(method, url, headers=headers, **kwargs)
-
+    with token_caller(app, world["tokens"], "manage") as call:
         yield call
 
 

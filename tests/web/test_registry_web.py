@@ -7,10 +7,9 @@ import datetime as dt
 import re
 
 import pytest
-from fastapi.testclient import TestClient
 
-from accounts.accountkit import CHEAP_HASHING, cheap_config, make_org, make_user
-from accounts.webkit import HTML, HTTPS, form_value, log_in
+from accounts.accountkit import cheap_config, make_org, make_user
+from accounts.webkit import EN, HTML, cheap_app, form_value, logged_in
 from jingwang.registry.models import (
     Connection,
     Domain,
@@ -22,9 +21,7 @@ from jingwang.registry.models import (
     PromotionChannel,
     SubletEdge,
 )
-from jingwang.web import create_app
 
-EN = {**HTML, "Accept-Language": "en"}
 START = dt.date(2010, 1, 1)
 PORN_URL = "http://porn.example.cn/landing?ch=77"
 
@@ -126,18 +123,8 @@ def world(live_db):
 
 @pytest.fixture
 def as_user(live_settings):
-    app = create_app(live_settings.model_copy(update={**CHEAP_HASHING, "queue_url": "memory://"}))
-    clients = []
-
-    def login(username):
-        client = TestClient(app, base_url=HTTPS).__enter__()
-        clients.append(client)
-        assert log_in(client, username).status_code == 303
-        return client
-
-    yield login
-    for client in clients:
-        client.__exit__(None, None, None)
+    with logged_in(cheap_app(live_settings)) as login:
+        yield login
 
 
 def _csrf(client):
@@ -250,6 +237,16 @@ def test_landing_urls_are_text_never_links(world, as_user):
     assert f'href="{PORN_URL}' not in page
     assert "porn.example.cn/landing" in page
     assert not re.search(r"<a[^>]+porn\.example", page)
+
+
+def test_channels_and_sp_services_pages_each_show_their_kind(world, as_user):
+    client = as_user("carrier-liaison")
+    channels = client.get("/registry/channels", headers=EN).text
+    services = client.get("/registry/sp-services", headers=EN).text
+    assert "<h1>Promotion channels</h1>" in channels
+    assert "<th>Billing</th>" not in channels
+    assert "<h1>SP services</h1>" in services
+    assert "<th>Billing</th>" in services
 
 
 def test_the_api_lists_and_changes_state(world, as_user):

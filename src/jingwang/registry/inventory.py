@@ -14,11 +14,12 @@ never as links, so that a reviewer's browser never opens a suspect site.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any, Final, Generic, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from jingwang.accounts.models import Organisation
 from jingwang.accounts.policy import Actor, authorize, load_org_scope, scope_filter
@@ -35,6 +36,7 @@ from jingwang.registry.models import (
     Site,
     SpService,
 )
+from jingwang.registry.offers import OfferT
 
 READ: Final = "registry:read"
 MAX_PAGE: Final = 500
@@ -230,6 +232,88 @@ def list_filings(
     return Page[FilingRow](total=total, limit=limit, offset=offset, items=items)
 
 
+def _list_offers(
+    session: Session,
+    actor: Actor,
+    model: type[OfferT],
+    kind: str,
+    counterpart: InstrumentedAttribute[int | None],
+    item: Callable[[OfferT, str, list[str]], OfferRow],
+    *,
+    on: dt.date,
+    province: str | None,
+    limit: int,
+    offset: int,
+) -> Page[OfferRow]:
+    """Offers of ``model`` (record kind ``kind``) holding on ``on`` within reach by carrier or
+    ``counterpart``; ``item`` makes a record, its carrier's name and its landing URLs a row."""
+    authorize(actor, READ)
+    where = [
+        model.valid_from <= on,
+        or_(model.valid_to.is_(None), model.valid_to > on),
+        or_(
+            org_clause(session, actor, model.carrier_org_id, org_id=None, province=province),
+            and_(
+                counterpart.is_not(None),
+                org_clause(
+                    session,
+                    actor,
+                    counterpart,  # type: ignore[arg-type]
+                    org_id=None,
+                    province=province,
+                ),
+            ),
+        ),
+    ]
+    limit, offset = _page_bounds(limit, offset)
+    total = _count(session, select(model.id).where(*where))
+    rows = list(
+        session.execute(
+            select(model, Organisation.name)
+            .join(Organisation, Organisation.id == model.carrier_org_id)
+            .where(*where)
+            .order_by(Organisation.name, model.code, model.id)
+            .limit(limit)
+            .offset(offset)
+        )
+    )
+    urls = landings_of(session, kind, [record.id for record, _ in rows])
+    items = [item(record, carrier, urls.get(record.id, [])) for record, carrier in rows]
+    return Page[OfferRow](total=total, limit=limit, offset=offset, items=items)
+
+
+def _channel_item(c: PromotionChannel, carrier: str, urls: list[str]) -> OfferRow:
+    return OfferRow(
+        id=c.id,
+        carrier_org_id=c.carrier_org_id,
+        carrier=carrier,
+        counterpart=c.partner_name,
+        code=c.code,
+        name=None,
+        billing_type=None,
+        status=c.status,
+        landing_urls=urls,
+        valid_from=c.valid_from,
+        valid_to=c.valid_to,
+    )
+
+
+def _sp_service_item(s: SpService, carrier: str, urls: list[str]) -> OfferRow:
+    return OfferRow(
+        id=s.id,
+        carrier_org_id=s.carrier_org_id,
+        carrier=carrier,
+        counterpart=s.sp_name,
+        code=s.code,
+        name=s.name,
+        billing_type=s.billing_type,
+        status=s.status,
+        landing_urls=urls,
+        valid_from=s.valid_from,
+        valid_to=s.valid_to,
+    )
+
+
 def list_channels(
     session: Session,
     actor: Actor,
@@ -240,60 +324,18 @@ def list_channels(
     offset: int = 0,
 ) -> Page[OfferRow]:
     """Promotion channels holding on ``on`` within reach (by carrier or partner)."""
-    authorize(actor, READ)
-    where = [
-        PromotionChannel.valid_from <= on,
-        or_(PromotionChannel.valid_to.is_(None), PromotionChannel.valid_to > on),
-        or_(
-            org_clause(
-                session,
-                actor,
-                PromotionChannel.carrier_org_id,
-                org_id=None,
-                province=province,
-            ),
-            and_(
-                PromotionChannel.partner_org_id.is_not(None),
-                org_clause(
-                    session,
-                    actor,
-                    PromotionChannel.partner_org_id,  # type: ignore[arg-type]
-                    org_id=None,
-                    province=province,
-                ),
-            ),
-        ),
-    ]
-    limit, offset = _page_bounds(limit, offset)
-    total = _count(session, select(PromotionChannel.id).where(*where))
-    rows = list(
-        session.execute(
-            select(PromotionChannel, Organisation.name)
-            .join(Organisation, Organisation.id == PromotionChannel.carrier_org_id)
-            .where(*where)
-            .order_by(Organisation.name, PromotionChannel.code, PromotionChannel.id)
-            .limit(limit)
-            .offset(offset)
-        )
+    return _list_offers(
+        session,
+        actor,
+        PromotionChannel,
+        "channel",
+        PromotionChannel.partner_org_id,
+        _channel_item,
+        on=on,
+        province=province,
+        limit=limit,
+        offset=offset,
     )
-    urls = landings_of(session, "channel", [c.id for c, _ in rows])
-    items = [
-        OfferRow(
-            id=c.id,
-            carrier_org_id=c.carrier_org_id,
-            carrier=carrier,
-            counterpart=c.partner_name,
-            code=c.code,
-            name=None,
-            billing_type=None,
-            status=c.status,
-            landing_urls=urls.get(c.id, []),
-            valid_from=c.valid_from,
-            valid_to=c.valid_to,
-        )
-        for c, carrier in rows
-    ]
-    return Page[OfferRow](total=total, limit=limit, offset=offset, items=items)
 
 
 def list_sp_services(
@@ -306,54 +348,18 @@ def list_sp_services(
     offset: int = 0,
 ) -> Page[OfferRow]:
     """SP services holding on ``on`` within reach (by carrier or SP)."""
-    authorize(actor, READ)
-    where = [
-        SpService.valid_from <= on,
-        or_(SpService.valid_to.is_(None), SpService.valid_to > on),
-        or_(
-            org_clause(session, actor, SpService.carrier_org_id, org_id=None, province=province),
-            and_(
-                SpService.sp_org_id.is_not(None),
-                org_clause(
-                    session,
-                    actor,
-                    SpService.sp_org_id,  # type: ignore[arg-type]
-                    org_id=None,
-                    province=province,
-                ),
-            ),
-        ),
-    ]
-    limit, offset = _page_bounds(limit, offset)
-    total = _count(session, select(SpService.id).where(*where))
-    rows = list(
-        session.execute(
-            select(SpService, Organisation.name)
-            .join(Organisation, Organisation.id == SpService.carrier_org_id)
-            .where(*where)
-            .order_by(Organisation.name, SpService.code, SpService.id)
-            .limit(limit)
-            .offset(offset)
-        )
+    return _list_offers(
+        session,
+        actor,
+        SpService,
+        "sp_service",
+        SpService.sp_org_id,
+        _sp_service_item,
+        on=on,
+        province=province,
+        limit=limit,
+        offset=offset,
     )
-    urls = landings_of(session, "sp_service", [s.id for s, _ in rows])
-    items = [
-        OfferRow(
-            id=s.id,
-            carrier_org_id=s.carrier_org_id,
-            carrier=carrier,
-            counterpart=s.sp_name,
-            code=s.code,
-            name=s.name,
-            billing_type=s.billing_type,
-            status=s.status,
-            landing_urls=urls.get(s.id, []),
-            valid_from=s.valid_from,
-            valid_to=s.valid_to,
-        )
-        for s, carrier in rows
-    ]
-    return Page[OfferRow](total=total, limit=limit, offset=offset, items=items)
 
 
 def provider_choices(session: Session, actor: Actor) -> list[tuple[int, str]]:

@@ -6,36 +6,19 @@ the service code (the key, with the carrier), the service's name, the billing ty
 per_use, other; ``包月`` → monthly, ``点播``/``按次`` → per_use), the status (active, suspended,
 terminated; active when empty), the landing URLs (``;``-separated, see :mod:`.landings`) and
 the date the service began. Everything but the key is compared: a change closes the open version
-and opens a new one with its own landing rows.
+and opens a new one with its own landing rows. What SP services share with promotion channels
+(ledger, export, the shared cells) is in :mod:`.offers`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
-
-from jingwang.accounts.policy import Actor, authorize, scope_filter
-from jingwang.registry.cells import org_names, parse_date
 from jingwang.registry.csvfile import CsvRow, FieldSpec, RowError
-from jingwang.registry.kinds import READ, RecordKind
-from jingwang.registry.landings import (
-    CODE_MAX,
-    NAME_MAX,
-    SERVICE_STATUSES,
-    Counterparts,
-    add_landings,
-    landing_subjects,
-    landing_urls,
-    landings_of,
-    vocabulary,
-    word,
-)
-from jingwang.registry.ledger import DomainBook, Ledger
+from jingwang.registry.landings import NAME_MAX, SERVICE_STATUSES, Counterparts, vocabulary, word
 from jingwang.registry.models import SpService
+from jingwang.registry.offers import OfferCells, OfferKind, OfferLedger
 
 KIND = "sp_service"
 
@@ -97,24 +80,12 @@ def _choice(values: dict[str, str], column: str, words: dict[str, str], what: st
 
 def validate_row(row: CsvRow, orgs: Counterparts) -> SpServiceRow | list[RowError]:
     """The row as a :class:`SpServiceRow`, or every problem found in it."""
-    errors: list[RowError] = []
+    cells = OfferCells(row)
     values = row.values
-
-    def bad(column: str, reason: str) -> None:
-        errors.append(RowError(row.line, column, reason, values.get(column)))
-
-    carrier, refused = orgs.carrier(values["carrier"])
-    if refused is not None:
-        bad("carrier", refused)
-    sp_id, sp_name = orgs.counterpart(values["sp"])
-    if not sp_name or len(sp_name) > NAME_MAX:
-        bad("sp", f"give the SP's name (at most {NAME_MAX} characters)")
-    code = values["code"]
-    if not code or len(code) > CODE_MAX:
-        bad("code", f"give the service code (at most {CODE_MAX} characters)")
+    carrier, sp_id, sp_name, code = cells.owner(orgs, "sp", "SP's", "service")
     name = values.get("name") or None
     if name is not None and len(name) > NAME_MAX:
-        bad("name", f"the name is longer than {NAME_MAX} characters: shorten it")
+        cells.bad("name", f"the name is longer than {NAME_MAX} characters: shorten it")
     chosen: dict[str, str | None] = {}
     for column, words, what in (
         ("billing_type", _BILLING_WORDS, "billing type"),
@@ -124,18 +95,10 @@ def validate_row(row: CsvRow, orgs: Counterparts) -> SpServiceRow | list[RowErro
             chosen[column] = _choice(values, column, words, what)
         except ValueError as error:
             chosen[column] = None
-            bad(column, str(error))
-    landings, problems = landing_urls(values.get("landing_urls", ""))
-    for problem in problems:
-        bad("landing_urls", problem)
-    valid_from = None
-    if values.get("valid_from"):
-        try:
-            valid_from = parse_date(values["valid_from"])
-        except ValueError as error:
-            bad("valid_from", str(error))
-    if errors or carrier is None:
-        return errors
+            cells.bad(column, str(error))
+    landings, valid_from = cells.landings_and_start()
+    if cells.errors or carrier is None:
+        return cells.errors
     return SpServiceRow(
         line=row.line,
         carrier_org_id=carrier,
@@ -150,41 +113,14 @@ def validate_row(row: CsvRow, orgs: Counterparts) -> SpServiceRow | list[RowErro
     )
 
 
-class SpServiceLedger(Ledger[SpServiceRow, SpService]):
+class SpServiceLedger(OfferLedger[SpServiceRow, SpService]):
     """The open SP services of some carriers, by (carrier, code)."""
 
-    def __init__(self, session: Session, carrier_ids: set[int], import_id: int) -> None:
-        query = select(SpService).where(
-            SpService.carrier_org_id.in_(sorted(carrier_ids)), SpService.valid_to.is_(None)
-        )
-        records = list(session.scalars(query))
-        urls = landings_of(session, KIND, [record.id for record in records])
-        found: dict[Hashable, tuple[SpService, tuple[object, ...]]] = {
-            (r.carrier_org_id, r.code): (
-                r,
-                (
-                    r.sp_org_id,
-                    r.sp_name,
-                    r.name,
-                    r.billing_type,
-                    r.status,
-                    tuple(urls.get(r.id, [])),
-                ),
-            )
-            for r in records
-        }
-        super().__init__(session, import_id, found)
-        self._domains = DomainBook(session)
+    def compared(self, record: SpService) -> tuple[object, ...]:
+        return (record.sp_org_id, record.sp_name, record.name, record.billing_type, record.status)
 
-    def subjects(self, record: SpService) -> tuple[set[int], set[int]]:
-        return landing_subjects(self.session, KIND, record)
-
-    def touch(self, row: SpServiceRow, on: dt.date) -> None:
-        for _, domain in row.landings:
-            self._domains.get(domain, row.valid_from or on)
-
-    def create(self, row: SpServiceRow, start: dt.date) -> SpService:
-        record = SpService(
+    def record(self, row: SpServiceRow, start: dt.date) -> SpService:
+        return SpService(
             carrier_org_id=row.carrier_org_id,
             sp_org_id=row.sp_org_id,
             sp_name=row.sp_name,
@@ -195,57 +131,32 @@ class SpServiceLedger(Ledger[SpServiceRow, SpService]):
             valid_from=start,
             source_import_id=self.import_id,
         )
-        self.session.add(record)
-        self.session.flush()
-        add_landings(self.session, self._domains, KIND, record.id, row.landings)
-        return record
 
 
-class SpServiceKind(RecordKind[SpServiceRow]):
+class SpServiceKind(OfferKind[SpServiceRow, SpService]):
     """SP services: carrier, SP, code, name, billing type, status, landing URLs."""
 
     name = KIND
     fields = FIELDS
-    key_column = "code"
-
-    def __init__(self, session: Session) -> None:
-        super().__init__(session)
-        self._orgs = Counterparts(session)
+    model = SpService
 
     def validate(self, row: CsvRow) -> SpServiceRow | list[RowError]:
         return validate_row(row, self._orgs)
 
-    def ledger(
-        self, import_id: int, rows: list[SpServiceRow], scope: set[int] | None, snapshot: bool
-    ) -> SpServiceLedger:
-        carriers = {row.carrier_org_id for row in rows} | (scope or set())
-        return SpServiceLedger(self.session, carriers, import_id)
+    def open_ledger(self, carrier_ids: set[int], import_id: int) -> SpServiceLedger:
+        return SpServiceLedger(self.session, SpService, KIND, carrier_ids, import_id)
 
-    def export(self, actor: Actor, on: dt.date) -> list[dict[str, str]]:
-        """Services held on ``on`` whose carrier is within ``actor``'s read reach."""
-        authorize(actor, READ)
-        query = select(SpService).where(
-            SpService.valid_from <= on,
-            or_(SpService.valid_to.is_(None), SpService.valid_to > on),
-            scope_filter(self.session, actor, SpService.carrier_org_id),
-        )
-        records = list(self.session.scalars(query))
-        names = org_names(self.session, {r.carrier_org_id for r in records})
-        urls = landings_of(self.session, KIND, [r.id for r in records])
-        rows = [
-            {
-                "carrier": names[r.carrier_org_id],
-                "sp": r.sp_name,
-                "code": r.code,
-                "name": r.name or "",
-                "billing_type": r.billing_type,
-                "status": r.status,
-                "landing_urls": ";".join(urls.get(r.id, [])),
-                "valid_from": r.valid_from.isoformat(),
-            }
-            for r in records
-        ]
-        return sorted(rows, key=lambda r: (r["carrier"], r["code"]))
+    def export_row(self, record: SpService, carrier: str, urls: list[str]) -> dict[str, str]:
+        return {
+            "carrier": carrier,
+            "sp": record.sp_name,
+            "code": record.code,
+            "name": record.name or "",
+            "billing_type": record.billing_type,
+            "status": record.status,
+            "landing_urls": ";".join(urls),
+            "valid_from": record.valid_from.isoformat(),
+        }
 
 
 __all__ = ["FIELDS", "KIND", "SpServiceKind", "SpServiceLedger", "SpServiceRow", "validate_row"]

@@ -336,19 +336,22 @@ def registry_filings(
     )
 
 
-def _offers(
+@router.get("/registry/channels", response_class=HTMLResponse)
+@router.get("/registry/sp-services", response_class=HTMLResponse)
+def registry_offers(
     request: Request,
-    actor: Actor,
-    session: Session,
-    pages: Pages,
-    locale: Locale,
-    kind: str,
-    on: str | None,
-    province: str | None,
-    offset: int,
+    actor: Reader,
+    session: SessionDep,
+    pages: PagesDep,
+    locale: LocaleDep,
+    on: DateQuery = None,
+    province: ProvinceQuery = None,
+    offset: OffsetQuery = 0,
 ) -> HTMLResponse:
+    """Promotion channels or SP services (one page serves both, by its path)."""
+    channels = request.url.path.endswith("/registry/channels")
+    kind, lister = ("channels", list_channels) if channels else ("sp-services", list_sp_services)
     picked, day = pick_province(actor, province), _day(on)
-    lister = list_channels if kind == "channels" else list_sp_services
     page = lister(
         session, actor, on=day or today(), province=picked, limit=PAGE_SIZE, offset=offset
     )
@@ -358,38 +361,15 @@ def _offers(
         "provinces": province_choices(actor),
         **_paging({"on": day, "province": picked}, page.total, offset),
     }
-    path = "/registry/channels" if kind == "channels" else "/registry/sp-services"
     return _render(
-        request, pages, locale, "registry/offers.html", "registry/_offers.html", context, path
+        request,
+        pages,
+        locale,
+        "registry/offers.html",
+        "registry/_offers.html",
+        context,
+        f"/registry/{kind}",
     )
-
-
-@router.get("/registry/channels", response_class=HTMLResponse)
-def registry_channels(
-    request: Request,
-    actor: Reader,
-    session: SessionDep,
-    pages: PagesDep,
-    locale: LocaleDep,
-    on: DateQuery = None,
-    province: ProvinceQuery = None,
-    offset: OffsetQuery = 0,
-) -> HTMLResponse:
-    return _offers(request, actor, session, pages, locale, "channels", on, province, offset)
-
-
-@router.get("/registry/sp-services", response_class=HTMLResponse)
-def registry_sp_services(
-    request: Request,
-    actor: Reader,
-    session: SessionDep,
-    pages: PagesDep,
-    locale: LocaleDep,
-    on: DateQuery = None,
-    province: ProvinceQuery = None,
-    offset: OffsetQuery = 0,
-) -> HTMLResponse:
-    return _offers(request, actor, session, pages, locale, "sp-services", on, province, offset)
 
 
 @router.get("/registry/sublets", response_class=HTMLResponse)
