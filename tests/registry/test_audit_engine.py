@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from auditkit import SYSTEM, audit, findings, keys, org
+from registry_auditkit import SYSTEM, audit, findings, keys, org
 from registrykit import FILING_HEADER, SUBLET_HEADER, World, csv_bytes, day, run_import
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session

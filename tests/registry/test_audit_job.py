@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from auditkit import connect, org
+from registry_auditkit import connect, org
 from sqlalchemy import select
 
 from jingwang.audit import AuditLogConsumer

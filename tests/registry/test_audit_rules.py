@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from auditkit import (
+from registry_auditkit import (
     ON,
     audit,
     channel,

@@ -6,7 +6,7 @@ import io
 import json
 
 import pytest
-from auditkit import connect, filing, org
+from registry_auditkit import connect, filing, org
 from sqlalchemy import select
 
 from accounts.accountkit import CliRun as Run

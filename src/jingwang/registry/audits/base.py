@@ -18,15 +18,37 @@ from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
-from sqlalchemy import ColumnElement, CompoundSelect, and_, exists, or_, select
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    ColumnElement,
+    CompoundSelect,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    and_,
+    exists,
+    insert,
+    or_,
+    select,
+)
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from jingwang.accounts.models import Organisation
-from jingwang.registry.models import Connection, DomainSite, IcpFiledDomain, IcpFiling
+from jingwang.registry.models import (
+    Connection,
+    DomainSite,
+    IcpFiledDomain,
+    IcpFiling,
+    SubletEdge,
+)
 
 Severity = Literal["critical", "high", "medium", "low"]
 SEVERITIES: tuple[Severity, ...] = ("critical", "high", "medium", "low")
 CHUNK = 20_000  # ids per IN (…): below SQLite's and PostgreSQL's limits on parameters
+DEAD_STATUSES = ("revoked", "expired", "cancelled")
 
 
 def holds(model: Any, on: dt.date) -> ColumnElement[bool]:
@@ -34,7 +56,7 @@ def holds(model: Any, on: dt.date) -> ColumnElement[bool]:
     return and_(model.valid_from <= on, or_(model.valid_to.is_(None), model.valid_to > on))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: made for every row, where frozen costs 3×
 class Hit:
     """One thing a rule found: unique by ``key`` within the rule."""
 
@@ -83,6 +105,119 @@ class AuditContext:
         ids = sorted(self.scope.domains)
         for start in range(0, len(ids), CHUNK):
             yield ids[start : start + CHUNK]
+
+
+# Facts of a full run's date, computed once into temporary tables (see :func:`filed_facts`).
+_TEMPORARY = MetaData()
+_ID = BigInteger().with_variant(Integer(), "sqlite")
+FILED_DOMAINS = Table(
+    "jw_audit_filed_domains",
+    _TEMPORARY,
+    Column("domain_id", _ID, primary_key=True, autoincrement=False),
+    prefixes=["TEMPORARY"],
+)
+DEAD_DOMAINS = Table(
+    "jw_audit_dead_domains",
+    _TEMPORARY,
+    Column("domain_id", _ID, primary_key=True, autoincrement=False),
+    prefixes=["TEMPORARY"],
+)
+FILED_SITES = Table(
+    "jw_audit_filed_sites",
+    _TEMPORARY,
+    Column("site_id", _ID, primary_key=True, autoincrement=False),
+    prefixes=["TEMPORARY"],
+)
+LET_RANGES = Table(
+    "jw_audit_let_ranges",
+    _TEMPORARY,
+    Column("child_org_id", _ID),
+    Column("ip_lo", String(32)),
+    Column("ip_hi", String(32)),
+    Index("jw_audit_let_ranges_child", "child_org_id", "ip_lo", "ip_hi"),
+    prefixes=["TEMPORARY"],
+)
+_TEMPORARY_TABLES = (FILED_DOMAINS, DEAD_DOMAINS, FILED_SITES, LET_RANGES)
+
+
+def _listed(statuses: Sequence[str], on: dt.date) -> Any:
+    """The domain ids listed by a filing that held on ``on`` with one of ``statuses``."""
+    return (
+        select(IcpFiledDomain.domain_id)
+        .join(IcpFiling, IcpFiling.id == IcpFiledDomain.filing_id)
+        .where(IcpFiling.status.in_(statuses), holds(IcpFiling, on))
+        .distinct()
+    )
+
+
+def filed_facts(ctx: AuditContext) -> tuple[Table, Table, Table]:
+    """The filed domains, dead domains and filed sites of the date, as temporary tables.
+
+    Filed domains are listed by an active filing that held on the date; dead ones by a revoked,
+    expired or cancelled one; a filed site has a filed domain (a domain-site row or a
+    connection naming it, that held on the date). Computed once per run, in three set-based
+    statements, instead of being looked up again for every connection: rules then read them by
+    primary key. Dropped by :func:`drop_facts` at the end of the run.
+    """
+    if "filed_facts" not in ctx.cache:
+        on = ctx.on
+        filed = select(FILED_DOMAINS.c.domain_id)
+        named = aliased(Connection)
+        sites = (
+            select(DomainSite.site_id)
+            .where(holds(DomainSite, on), DomainSite.domain_id.in_(filed))
+            .union(
+                select(named.site_id).where(
+                    holds(named, on), named.site_id.is_not(None), named.domain_id.in_(filed)
+                )
+            )
+        )
+        _fill(ctx, FILED_DOMAINS, _listed(("active",), on))
+        _fill(ctx, DEAD_DOMAINS, _listed(DEAD_STATUSES, on))
+        _fill(ctx, FILED_SITES, sites)
+        ctx.cache["filed_facts"] = True
+    return FILED_DOMAINS, DEAD_DOMAINS, FILED_SITES
+
+
+def let_ranges(ctx: AuditContext) -> Table:
+    """The ranges let on the date (child organisation, low and high address), as a table.
+
+    A few hundred thousand rows at national size, indexed by child and range: the rule on
+    undeclared ranges looks two of them up for each of millions of connections, which costs
+    half as much there as in the sublet edges themselves (whose index lacks the range).
+    """
+    if "let_ranges" not in ctx.cache:
+        edges = select(SubletEdge.child_org_id, SubletEdge.ip_lo, SubletEdge.ip_hi).where(
+            holds(SubletEdge, ctx.on)
+        )
+        _fill(ctx, LET_RANGES, edges)
+        ctx.cache["let_ranges"] = True
+    return LET_RANGES
+
+
+def _fill(ctx: AuditContext, table: Table, rows: Any) -> None:
+    """Create the temporary ``table`` (dropping a left-over one) and fill it with ``rows``."""
+    connection = ctx.session.connection()
+    schema = "temp" if connection.dialect.name == "sqlite" else "pg_temp"
+    connection.exec_driver_sql(f"DROP TABLE IF EXISTS {schema}.{table.name}")
+    table.create(connection)
+    connection.execute(insert(table).from_select([c.name for c in table.columns], rows))
+    if connection.dialect.name == "postgresql":  # temporary tables are never analysed otherwise
+        connection.exec_driver_sql(f"ANALYZE {table.name}")
+    made = cast(set[str], ctx.cache.setdefault("temporary", set()))
+    made.add(table.name)
+
+
+def drop_facts(ctx: AuditContext) -> None:
+    """Drop the temporary tables this run made (:func:`filed_facts`, :func:`let_ranges`)."""
+    made = cast(set[str], ctx.cache.pop("temporary", set()))
+    if made:
+        connection = ctx.session.connection()
+        schema = "temp" if connection.dialect.name == "sqlite" else "pg_temp"
+        for name in sorted(made):
+            connection.exec_driver_sql(f"DROP TABLE IF EXISTS {schema}.{name}")
+    ctx.cache.pop("filed_facts", None)
+    ctx.cache.pop("let_ranges", None)
 
 
 Finder = Callable[[AuditContext], list[Hit]]
@@ -163,6 +298,11 @@ def site_links(
 
 __all__ = [
     "CHUNK",
+    "DEAD_DOMAINS",
+    "DEAD_STATUSES",
+    "FILED_DOMAINS",
+    "FILED_SITES",
+    "LET_RANGES",
     "SEVERITIES",
     "AuditContext",
     "AuditScope",
@@ -171,6 +311,9 @@ __all__ = [
     "Rule",
     "Severity",
     "active_filed",
+    "drop_facts",
+    "filed_facts",
     "holds",
+    "let_ranges",
     "site_links",
 ]

@@ -25,11 +25,14 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 from jingwang.accounts.models import Organisation
 from jingwang.registry.audits.base import (
     CHUNK,
+    DEAD_STATUSES,
     AuditContext,
     Hit,
     Rule,
     active_filed,
+    filed_facts,
     holds,
+    let_ranges,
     site_links,
 )
 from jingwang.registry.audits.holders import same_holder
@@ -44,7 +47,6 @@ from jingwang.registry.models import (
     SubletEdge,
 )
 
-DEAD_STATUSES = ("revoked", "expired", "cancelled")
 _SITE_SUFFIX = re.compile(r"号-\d+$")
 SITE_NUMBERS = 20  # site numbers -1 … -20 of a filing are looked up with it
 
@@ -54,7 +56,7 @@ def base_number(number: str) -> str:
     return _SITE_SUFFIX.sub("号", number)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: made for every row, where frozen costs 3×
 class Connected:
     """A connection that held on the audit's date, with the names a finding shows."""
 
@@ -106,13 +108,22 @@ def _connections(on: dt.date, domains: Sequence[int] | None) -> Select[*tuple[An
             Connection.customer,
             Connection.valid_from,
         )
-        .join(Domain, Domain.id == Connection.domain_id)
+        # ``+ 0``: not a join SQLite may drive from the domains' name index (then looking up
+        # each domain's connections, in name order); it reads the connections in order and
+        # looks each one's domain up by id, several times faster at national size.
+        .join(Domain, Domain.id == Connection.domain_id + 0)
         .outerjoin(Site, Site.id == Connection.site_id)
         .where(holds(Connection, on))
     )
     if domains is not None:
         query = query.where(Connection.domain_id.in_(domains))
     return query
+
+
+def _rows(ctx: AuditContext, query: Select[*tuple[Any, ...]]) -> Any:
+    """The rows of ``query`` through the session's connection (Core): the ORM's per-row
+    handling of plain columns costs seconds over millions of connections."""
+    return ctx.session.connection().execute(query)
 
 
 def _connected(orgs: dict[int, tuple[str, str]], row: Any) -> Connected:
@@ -184,7 +195,7 @@ def _filings_listing(
 # The connections of domains in no active filing: rules 1, 2 and 3 share one query -------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: made for every row, where frozen costs 3×
 class NotFiled:
     """A connection of a domain in no active filing, with what else holds for it."""
 
@@ -202,6 +213,40 @@ def not_filed(ctx: AuditContext, chunk: Sequence[int] | None) -> list[NotFiled]:
     cached = ctx.cache.get(key)
     if cached is not None:
         return cast(list[NotFiled], cached)
+    query = _not_filed_all(ctx) if chunk is None else _not_filed_of(ctx, chunk)
+    rows: list[Any] = list(_rows(ctx, query))
+    orgs = ctx.orgs()
+    found = [NotFiled(_connected(orgs, row), bool(row[10]), bool(row[11])) for row in rows]
+    for old in [k for k in ctx.cache if isinstance(k, tuple) and k[0] == "not_filed"]:
+        del ctx.cache[old]  # one chunk at a time
+    ctx.cache[key] = found
+    return found
+
+
+def _not_filed_all(ctx: AuditContext) -> Select[*tuple[Any, ...]]:
+    """A full run's :func:`not_filed` query: read from the date's facts (:func:`filed_facts`)."""
+    filed, dead, sites = filed_facts(ctx)
+    own = aliased(DomainSite)
+    site_filed = or_(
+        exists(select(sites.c.site_id).where(sites.c.site_id == Connection.site_id)),
+        exists(
+            select(own.id)
+            .join(sites, sites.c.site_id == own.site_id)
+            .where(own.domain_id == Connection.domain_id, holds(own, ctx.on))
+        ),
+    )
+    return (
+        _connections(ctx.on, None)
+        .add_columns(
+            exists(select(dead.c.domain_id).where(dead.c.domain_id == Connection.domain_id)),
+            site_filed,
+        )
+        .where(~exists(select(filed.c.domain_id).where(filed.c.domain_id == Connection.domain_id)))
+    )
+
+
+def _not_filed_of(ctx: AuditContext, chunk: Sequence[int]) -> Select[*tuple[Any, ...]]:
+    """An incremental run's :func:`not_filed` query, for a chunk of domains: looked up by them."""
     dead = (
         select(IcpFiledDomain.filing_id)
         .join(IcpFiling, IcpFiling.id == IcpFiledDomain.filing_id)
@@ -211,18 +256,11 @@ def not_filed(ctx: AuditContext, chunk: Sequence[int] | None) -> list[NotFiled]:
             holds(IcpFiling, ctx.on),
         )
     )
-    query = (
+    return (
         _connections(ctx.on, chunk)
         .add_columns(exists(dead).label("dead"), _site_filed(ctx.on).label("site_filed"))
         .where(~active_filed(Connection.domain_id, ctx.on))
     )
-    rows: list[Any] = list(ctx.session.execute(query))
-    orgs = ctx.orgs()
-    found = [NotFiled(_connected(orgs, row), bool(row[10]), bool(row[11])) for row in rows]
-    for old in [k for k in ctx.cache if isinstance(k, tuple) and k[0] == "not_filed"]:
-        del ctx.cache[old]  # one chunk at a time
-    ctx.cache[key] = found
-    return found
 
 
 # 1. unfiled_site_connected -------------------------------------------------------------------
@@ -297,7 +335,7 @@ def _site_domains_filed(
     }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: made for every row, where frozen costs 3×
 class Shown:
     """What the latest observation of a connected domain's page showed."""
 
@@ -311,7 +349,14 @@ class Shown:
 def _latest_observations(
     ctx: AuditContext, chunk: Sequence[int] | None
 ) -> list[tuple[Connected, list[Shown]]]:
-    """Connections that held on the date whose domain was observed by then, with what it showed."""
+    """Connections that held on the date whose domain was observed by then, with what it showed.
+
+    Rules 3 and 5 both read them: kept in the run's cache (one chunk at a time).
+    """
+    key = ("observations", None if chunk is None else (chunk[0], chunk[-1], len(chunk)))
+    cached = ctx.cache.get(key)
+    if cached is not None:
+        return cast(list[tuple[Connected, list[Shown]]], cached)
     until = dt.datetime.combine(ctx.on + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
     latest = (
         select(ObservedNumber.domain_id, func.max(ObservedNumber.observed_at).label("seen"))
@@ -340,11 +385,14 @@ def _latest_observations(
     )
     orgs = ctx.orgs()
     found: dict[int, tuple[Connected, list[Shown]]] = {}
-    for row in ctx.session.execute(query):
+    for row in _rows(ctx, query):
         connection = _connected(orgs, row)
         entry = found.setdefault(connection.id, (connection, []))
         entry[1].append(Shown(*row[10:]))
-    return list(found.values())
+    for old in [k for k in ctx.cache if isinstance(k, tuple) and k[0] == "observations"]:
+        del ctx.cache[old]
+    ctx.cache[key] = result = list(found.values())
+    return result
 
 
 def _shown_evidence(shown: list[Shown]) -> dict[str, Any]:
@@ -364,26 +412,38 @@ def _active_by_base(
     """Base number → {filing number → listed domain ids} of the active filings of those numbers.
 
     A filing is looked up by the base number and its site numbers ``base-1`` … ``base-20``
-    (one indexed ``IN`` list, the same on every backend; a register with more sites under one
-    filing is not known).
+    (a register with more sites under one filing is not known). A few numbers are looked up
+    in one indexed ``IN`` list; many (a full run's pages: 21 numbers each) are picked from the
+    numbers of every active filing, read once, then their domains by filing id.
     """
     bases = {base_number(number) for number in numbers}
-    wanted = sorted(bases | {f"{b}-{n}" for b in bases for n in range(1, SITE_NUMBERS + 1)})
+    wanted = bases | {f"{b}-{n}" for b in bases for n in range(1, SITE_NUMBERS + 1)}
+    active = (IcpFiling.status == "active", holds(IcpFiling, on))
     found: dict[str, dict[str, set[int]]] = {}
-    for start in range(0, len(wanted), CHUNK):
+    if len(wanted) <= CHUNK:
         query = (
             select(IcpFiling.number, IcpFiledDomain.domain_id)
             .outerjoin(IcpFiledDomain, IcpFiledDomain.filing_id == IcpFiling.id)
-            .where(
-                IcpFiling.number.in_(wanted[start : start + CHUNK]),
-                IcpFiling.status == "active",
-                holds(IcpFiling, on),
-            )
+            .where(IcpFiling.number.in_(sorted(wanted)), *active)
         )
-        for number, domain_id in session.execute(query):
-            listed = found.setdefault(base_number(number), {}).setdefault(number, set())
-            if domain_id is not None:
-                listed.add(domain_id)
+        rows: Iterable[Any] = session.execute(query)
+    else:
+        filings = select(IcpFiling.id, IcpFiling.number).where(*active)
+        rows_of = session.connection().execute(filings)  # Core: 1.5 M rows at national size
+        by_id = {row[0]: row[1] for row in rows_of if row[1] in wanted}
+        picked: list[Any] = [(number, None) for number in by_id.values()]
+        for chunk in _chunks(by_id):
+            of_filings = select(IcpFiledDomain.filing_id, IcpFiledDomain.domain_id).where(
+                IcpFiledDomain.filing_id.in_(chunk)
+            )
+            picked.extend(
+                (by_id[filing_id], domain) for filing_id, domain in session.execute(of_filings)
+            )
+        rows = picked
+    for number, domain_id in rows:
+        domains = found.setdefault(base_number(number), {}).setdefault(number, set())
+        if domain_id is not None:
+            domains.add(domain_id)
     return found
 
 
@@ -457,7 +517,7 @@ def find_holder_mismatch(ctx: AuditContext) -> list[Hit]:
         )
         orgs = ctx.orgs()
         pairs: dict[int, tuple[Connected, list[tuple[str, str]]]] = {}
-        for row in ctx.session.execute(query):
+        for row in _rows(ctx, query):
             connection = _connected(orgs, row)
             pairs.setdefault(connection.id, (connection, []))[1].append((row[10], row[11]))
         for c, filings in pairs.values():
@@ -498,11 +558,12 @@ def find_page_number_mismatch(ctx: AuditContext) -> list[Hit]:
 def find_undeclared_range(ctx: AuditContext) -> list[Hit]:
     """Connections on an IP range not within any range let to their provider."""
     carriers = select(Organisation.id).where(Organisation.kind == "carrier")
-    edges_to_provider = select(SubletEdge.id).where(
-        SubletEdge.child_org_id == Connection.provider_org_id, holds(SubletEdge, ctx.on)
+    ranges = let_ranges(ctx)  # the ranges let on the date, by child
+    edges_to_provider = select(ranges.c.child_org_id).where(
+        ranges.c.child_org_id == Connection.provider_org_id
     )
     containing = edges_to_provider.where(
-        SubletEdge.ip_lo <= Connection.ip_lo, Connection.ip_hi <= SubletEdge.ip_hi
+        ranges.c.ip_lo <= Connection.ip_lo, Connection.ip_hi <= ranges.c.ip_hi
     )
     hits: list[Hit] = []
     for chunk in ctx.domain_chunks():
@@ -512,7 +573,7 @@ def find_undeclared_range(ctx: AuditContext) -> list[Hit]:
             ~exists(containing),
         )
         orgs = ctx.orgs()
-        found = [(_connected(orgs, row), orgs[row[1]][1]) for row in ctx.session.execute(query)]
+        found = [(_connected(orgs, row), orgs[row[1]][1]) for row in _rows(ctx, query)]
         let = _ranges_let(ctx.session, {c.provider_org_id for c, _ in found}, ctx.on)
         for c, kind in found:
             subject = f"{c.domain}: {c.ip_range} not let to {c.provider}"

@@ -10,12 +10,14 @@ different holders.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 # Longest first: each is read as the plain form.
 _SUFFIXES = ("股份有限公司", "有限责任公司")
 _PLAIN = "有限公司"
 
 
+@lru_cache(maxsize=65_536)  # the same customers and holders come back across many domains
 def normalise_holder(name: str) -> str:
     """``name`` in the form holder names are compared in (see the module documentation)."""
     text = unicodedata.normalize("NFKC", name).casefold()
