@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from jingwang.accounts.errors import AccessDenied
 from jingwang.accounts.models import Organisation
 from jingwang.accounts.policy import Actor, authorize, load_org_scope
+from jingwang.core.memory import collector_paused
 from jingwang.registry.channels import ChannelKind
 from jingwang.registry.connections import ConnectionKind
 from jingwang.registry.csvfile import CsvTable, FieldSpec, ReadLimits, RowError, read_table
@@ -236,6 +237,17 @@ def import_csv(
     progress: Progress | None = None,
 ) -> ImportReport:
     """Validate and (per ``options``) apply one CSV file; see the module documentation."""
+    with collector_paused():  # millions of short-lived objects: see core.memory
+        return _import_csv(session, actor, data, options, progress)
+
+
+def _import_csv(
+    session: Session,
+    actor: Actor,
+    data: bytes,
+    options: ImportOptions,
+    progress: Progress | None = None,
+) -> ImportReport:
     kind = record_kind(session, options.kind)
     kind.authorize(actor)
     snapshot = options.mode is ImportMode.SNAPSHOT

@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session
 
 from jingwang.accounts.models import Organisation
 from jingwang.accounts.policy import Actor, access_of, authorize, deny, has_global_reach
+from jingwang.core.memory import collector_paused
 from jingwang.registry.audits.base import (
     CHUNK,
     AuditContext,
@@ -114,7 +115,7 @@ def run_audit(
     ctx = AuditContext(session, day, depth, scope)
     provinces = _provinces(session)
     counts: dict[str, dict[str, int]] = {}
-    with _tuned(session):
+    with _tuned(session), collector_paused():
         for rule in chosen:
             started = time.perf_counter()
             hits = rule.find(ctx)
