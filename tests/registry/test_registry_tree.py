@@ -14,6 +14,7 @@ from accounts.accountkit import make_org
 from jingwang.accounts.models import Organisation
 from jingwang.cli.app import main
 from jingwang.cli.exit_codes import ExitCode
+from jingwang.cli.registry_views import _label
 from jingwang.registry.models import OperatorLicence, SubletEdge
 from jingwang.registry.tree import flatten, sublet_tree
 from jingwang.settings import Settings
@@ -126,7 +127,49 @@ def test_a_cycle_is_drawn_once_and_marked(world: World) -> None:
     assert [n.cycle for _, n in flatten(own)][-1] is True
 
 
+def test_a_forest_over_the_budget_comes_back_as_its_roots_with_counts(world: World) -> None:
+    sub1, _ = chain(world)
+    whole = sublet_tree(world.session, world.centre, on=ON, budget=4)
+    assert len(flatten(whole)) == 4
+    assert not any(n.collapsed or n.truncated for _, n in flatten(whole))
+    assert whole[0].child_count == 1
+    roots = sublet_tree(world.session, world.centre, on=ON, budget=3)
+    assert [(n.name, n.collapsed, n.child_count, n.children) for n in roots] == [
+        ("Fast Access", True, 1, [])
+    ]
+    assert roots[0].licensed
+    picked = sublet_tree(world.session, world.centre, on=ON, root_org_id=sub1.id, budget=3)
+    assert _shape(picked) == [(0, "Sub One"), (1, "Sub Two")]  # a chosen root that fits
+    assert not picked[0].collapsed
+
+
+def test_a_chosen_tree_over_the_budget_is_cut_level_by_level(world: World) -> None:
+    sub1, _ = chain(world)
+    reseller = world.session.get(Organisation, world.reseller_id)
+    sub3 = make_org(world.session, "Sub Three", "reseller", "GD", parent=reseller)
+    let(world.session, world.reseller_id, sub3.id, "10.1.3.0/24")
+    full = sublet_tree(world.session, world.centre, on=ON, root_org_id=world.ap_id)
+    assert len(flatten(full)) == 5
+    cut = sublet_tree(world.session, world.centre, on=ON, root_org_id=world.ap_id, budget=3)
+    assert [(d, n.name, n.truncated, n.child_count) for d, n in flatten(cut)] == [
+        (0, "Fast Access", False, 1),
+        (1, "Reseller One", True, 2),  # Sub Three is cut, Sub One's level is not finished
+        (2, "Sub One", True, 1),  # Sub Two is cut
+    ]
+    nodes = {n.org_id: n for _, n in flatten(cut)}
+    assert nodes[sub1.id].open_findings == 1
+    assert sub3.id not in nodes
+
+
 # The command line: registry tree | findings | finding | finding-state | compliance ----------
+
+
+def test_the_command_line_says_where_a_tree_was_collapsed_or_cut(world: World) -> None:
+    chain(world)
+    (root,) = sublet_tree(world.session, world.centre, on=ON, budget=1)
+    assert "lets to 1: see --org" in _label(root)
+    (cut,) = sublet_tree(world.session, world.centre, on=ON, root_org_id=world.ap_id, budget=1)
+    assert f"0 of 1 shown: see --org {world.ap_id}" in _label(cut)
 
 
 def _main(settings: Settings, *args: str) -> int:
@@ -164,6 +207,7 @@ def test_the_view_commands(
     assert "10.1.2.0/24" in out
     code, out = run("registry", "tree", "--on", "2010-03-01", "--json")
     assert json.loads(out)[0]["children"][0]["name"] == "Reseller One"
+    assert json.loads(out)[0]["collapsed"] is False
     code, out = run("registry", "findings", "--org", "Sub One", "--state", "open", "--json")
     assert code == ExitCode.OK, out
     assert {f["rule"] for f in json.loads(out)["items"]} == {"unlicensed_reseller", "deep_chain"}

@@ -506,6 +506,9 @@ RECIPES: dict[str, Recipe] = {
     "GET /registry/channels": Recipe(get("/registry/channels"), leaks=_registry_leaks()),
     "GET /registry/sp-services": Recipe(get("/registry/sp-services"), leaks=_registry_leaks()),
     "GET /registry/sublets": Recipe(get("/registry/sublets"), leaks=_registry_leaks()),
+    "GET /registry/orgs/suggest": Recipe(
+        get("/registry/orgs/suggest?q=GD"), leaks=_registry_leaks()
+    ),
     "GET /registry/findings": Recipe(get("/registry/findings"), leaks=_registry_leaks()),
     "GET /registry/findings/{finding_id}": Recipe(
         lambda w, c, o: call(w, c, "GET", f"/registry/findings/{_finding(w, o)}"), "org"

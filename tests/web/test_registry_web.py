@@ -4,12 +4,14 @@ provider and a regulator see, and changing a finding's state through a page and 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 import pytest
 
 from accounts.accountkit import cheap_config, make_org, make_user
 from accounts.webkit import EN, HTML, cheap_app, form_value, logged_in
+from jingwang.accounts.models import Organisation
 from jingwang.registry.models import (
     Connection,
     Domain,
@@ -21,6 +23,9 @@ from jingwang.registry.models import (
     PromotionChannel,
     SubletEdge,
 )
+from jingwang.registry.orgpick import PICK_LIMIT, SUGGEST_LIMIT
+from jingwang.registry.tree import sublet_tree
+from jingwang.web.routes import registry as registry_routes
 
 START = dt.date(2010, 1, 1)
 PORN_URL = "http://porn.example.cn/landing?ch=77"
@@ -277,3 +282,90 @@ def test_the_api_lists_and_changes_state(world, as_user):
     assert bad.json()["error"]["code"] == "registry.unknown_state"
     other = as_user("other-liaison")
     assert other.get(f"/api/registry/findings/{world['unfiled']}").status_code == 404
+
+
+# Organisation filters at scale, and the sublet tree's node budget ---------------------------
+
+
+def _many_resellers(live_db, parent_id, count):
+    """``count`` resellers below ``parent_id``: more than a dropdown lists."""
+    with live_db.session() as s:
+        s.add_all(
+            Organisation(
+                name=f"Bulk Reseller {n:03d}", kind="reseller", province="GD", parent_id=parent_id
+            )
+            for n in range(count)
+        )
+
+
+def test_a_few_organisations_are_a_dropdown_and_a_typed_name_resolves(world, as_user):
+    client = as_user("ap-liaison")
+    page = client.get("/registry/sublets", headers=EN).text
+    assert '<select id="f-org" name="org">' in page
+    assert f'<option value="{world["reseller"]}">Reseller One</option>' in page
+    picked = client.get("/registry/sublets?org=reseller+one", headers=EN)
+    assert picked.status_code == 200
+    assert f'<option value="{world["reseller"]}" selected>' in picked.text
+    assert f'data-org-id="{world["ap"]}"' not in picked.text
+    by_id = client.get(f"/registry?org={world['reseller']}", headers=EN)
+    assert by_id.status_code == 200
+    connections = client.get("/registry/connections?provider=Reseller One", headers=EN).text
+    assert ">unfiled.cn<" in connections
+    assert ">filed.cn<" not in connections
+    assert client.get("/registry?org=99999999999999999999", headers=EN).status_code == 422
+    assert "<option" not in client.get("/registry/orgs/suggest?q=99999999999999999999").text
+    for path in ("/registry?org=Nobody", "/registry/sublets?org=Other Access"):
+        unknown = client.get(path, headers=EN)  # out of reach reads as unknown
+        assert unknown.status_code == 422, path
+        assert "no organisation called" in unknown.text
+        assert "pick one of the suggestions" in unknown.text
+
+
+def test_suggestions_are_within_reach_and_few(world, as_user):
+    client = as_user("ap-liaison")
+    found = client.get("/registry/orgs/suggest?q=ACC", headers=EN)
+    assert found.status_code == 200
+    assert f'<option value="Fast Access" data-org-id="{world["ap"]}">' in found.text
+    assert "Other Access" not in found.text
+    sent_by_field = client.get("/registry/orgs/suggest?provider=one", headers=EN).text
+    assert f'data-org-id="{world["reseller"]}"' in sent_by_field
+    by_id = client.get(f"/registry/orgs/suggest?org={world['reseller']}", headers=EN).text
+    assert "Reseller One" in by_id
+    assert "<option" not in client.get("/registry/orgs/suggest?q=%25", headers=EN).text
+    assert "<option" not in client.get("/registry/orgs/suggest", headers=EN).text
+
+
+def test_many_organisations_are_a_text_field_with_suggestions(world, as_user, live_db):
+    _many_resellers(live_db, world["ap"], PICK_LIMIT)  # with Fast Access and Reseller One
+    client = as_user("ap-liaison")
+    page = client.get("/registry/sublets?org=Reseller One", headers=EN).text
+    assert '<select id="f-org"' not in page
+    assert 'list="f-org-suggestions"' in page
+    assert 'value="Reseller One"' in page
+    assert 'hx-get="/registry/orgs/suggest"' in page
+    assert '<datalist id="f-org-suggestions"></datalist>' in page
+    assert 'list="f-provider-suggestions"' in client.get("/registry/connections", headers=EN).text
+    home = client.get(f"/registry?org={world['reseller']}", headers=EN).text
+    assert 'value="Reseller One"' in home
+    findings = client.get("/registry/findings?addressee=Reseller One", headers=EN)
+    assert findings.status_code == 200
+    assert f'data-finding-id="{world["unfiled"]}"' in findings.text
+    bulk = client.get("/registry/orgs/suggest?q=bulk", headers=EN).text
+    assert bulk.count("<option") == SUGGEST_LIMIT
+    assert "Bulk Reseller 000" in bulk
+
+
+def test_the_sublet_page_collapses_and_cuts_a_tree_over_the_budget(world, as_user, monkeypatch):
+    # The budget is a keyword of sublet_tree; the page uses the default (1,000), here 1.
+    monkeypatch.setattr(registry_routes, "sublet_tree", functools.partial(sublet_tree, budget=1))
+    client = as_user("ap-liaison")
+    page = client.get("/registry/sublets", headers=EN).text
+    assert "these are the tops of the chains" in page
+    assert f'href="/registry/sublets?org={world["ap"]}&amp;on="' in page
+    assert "lets to 1: see its tree" in page
+    assert f'data-org-id="{world["reseller"]}"' not in page
+    cut = client.get(f"/registry/sublets?org={world['ap']}", headers=EN).text
+    assert "it is cut, level by level" in cut
+    assert "0 of 1 shown: see its tree" in cut
+    api = client.get("/api/registry/sublets/tree").json()
+    assert (api[0]["collapsed"], api[0]["child_count"], api[0]["truncated"]) == (False, 1, False)

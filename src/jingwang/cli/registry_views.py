@@ -26,12 +26,15 @@ from jingwang.registry.findings import (
     list_findings,
     set_state,
 )
-from jingwang.registry.tree import TreeNode, sublet_tree
+from jingwang.registry.tree import NODE_BUDGET, TreeNode, flatten, sublet_tree
 from jingwang.store.base import utcnow
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
 OrgOption = Annotated[str | None, typer.Option("--org", help="Organisation name or id.")]
 OnOption = Annotated[str | None, typer.Option("--on", help="The date (default today).")]
+LangOption = Annotated[
+    str, typer.Option("--lang", help="Language of rule titles and subjects: zh or en.")
+]
 
 
 def _date(text: str | None) -> dt.date:
@@ -67,6 +70,7 @@ def findings_cmd(
         str | None, typer.Option("--province", help="Only this province (e.g. GD).")
     ] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, max=500, help="At most this many.")] = 50,
+    lang: LangOption = "en",
     as_json: JsonOption = False,
 ) -> None:
     """List findings, most recently found first."""
@@ -77,7 +81,7 @@ def findings_cmd(
         state=state, rule=rule, severity=severity, addressee=addressee, province=province
     )
     with cli.db.session() as session:
-        page = list_findings(session, cli_actor(), filters, limit=limit, language="en")
+        page = list_findings(session, cli_actor(), filters, limit=limit, language=lang)
     if as_json:
         cli.print_json(page.model_dump(mode="json"))
         return
@@ -88,7 +92,7 @@ def findings_cmd(
             f.rule,
             f.severity,
             f.state,
-            f.subject,
+            f.subject_text,
             f.addressee or "",
             f.last_found_at.strftime("%Y-%m-%d %H:%M"),
         )
@@ -99,13 +103,14 @@ def findings_cmd(
 def finding_cmd(
     ctx: typer.Context,
     finding_id: Annotated[int, typer.Argument(help="The finding's id.")],
+    lang: LangOption = "en",
     as_json: JsonOption = False,
 ) -> None:
     """Show one finding: its evidence, state and history. Exit 4 when there is none."""
     cli = get_context(ctx)
     ready_database(cli)
     with cli.db.session() as session:
-        info = get_finding(session, cli_actor(), finding_id, language="en")
+        info = get_finding(session, cli_actor(), finding_id, language=lang)
         history = finding_history(session, cli_actor(), finding_id)
     if as_json:
         data = info.model_dump(mode="json")
@@ -116,7 +121,7 @@ def finding_cmd(
     for name, value in (
         ("severity", info.severity),
         ("state", info.state),
-        ("subject", info.subject),
+        ("subject", info.subject_text),
         ("domain", info.domain or ""),
         ("addressee", info.addressee or ""),
         ("province", info.province or ""),
@@ -204,6 +209,11 @@ def _label(node: TreeNode) -> str:
         text += " [red]↺ the chain loops here[/red]"
     elif node.repeat:
         text += " (shown above)"
+    elif node.collapsed:
+        text += f" [yellow]lets to {node.child_count}: see --org {node.org_id}[/yellow]"
+    elif node.truncated:
+        shown = len(node.children)
+        text += f" [yellow]{shown} of {node.child_count} shown: see --org {node.org_id}[/yellow]"
     return text
 
 
@@ -233,6 +243,12 @@ def tree_cmd(
     for tree in trees:
         _add(top, tree)
     cli.console.print(top)
+    if any(tree.collapsed for tree in trees):
+        cli.console.print(
+            "Too many to draw at once: the tops of the chains only; pick one with --org."
+        )
+    elif any(node.truncated for _, node in flatten(trees)):
+        cli.console.print(f"Cut at {NODE_BUDGET} organisations: go further down with --org.")
 
 
 COMMANDS = (

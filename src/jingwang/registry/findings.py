@@ -46,6 +46,7 @@ from jingwang.accounts.policy import (
     scope_filter,
 )
 from jingwang.audit.models import AuditEntry
+from jingwang.registry.audits.subjects import subject_text, subjects
 from jingwang.registry.cells import normalise_domain
 from jingwang.registry.errors import (
     FindingNotFound,
@@ -87,7 +88,9 @@ class FindingInfo(BaseModel):
     addressee: str | None = Field(description="The addressee organisation's name.")
     province: str | None
     domain: str | None
-    subject: str
+    subject: str = Field(description="The subject as the rule stored it (English, searchable).")
+    subject_text: str = Field(description="The subject in the asked language (zh or en).")
+    subjects: dict[str, str] = Field(description='The subject in each language: {"zh", "en"}.')
     evidence: dict[str, Any]
     first_found_at: dt.datetime
     last_found_at: dt.datetime
@@ -258,6 +261,8 @@ def describe(session: Session, findings: list[Finding], language: str) -> list[F
             province=f.province,
             domain=domains.get(f.domain_id) if f.domain_id else None,
             subject=f.subject,
+            subject_text=subject_text(f.rule, f.evidence, f.subject, language),
+            subjects=subjects(f.rule, f.evidence, f.subject),
             evidence=f.evidence or {},
             first_found_at=f.first_found_at,
             last_found_at=f.last_found_at,

@@ -11,12 +11,19 @@ own when it is the actor's organisation (an access provider's, not a regulator's
 wrong (a reseller letting back to its own provider): the walk stops where an organisation is
 already on the path (``cycle``) and shows an organisation reached a second time by another path
 once only (``repeat``).
+
+A national forest has tens of thousands of nodes, too many for one page: the tree is drawn to a
+node budget (:data:`NODE_BUDGET`). Without a root, a forest over the budget comes back as its
+roots only, each ``collapsed`` with its counts (organisations it lets to, sites, open findings),
+so that the reader picks one; a chosen root whose tree is over the budget is drawn level by
+level down to the budget, and each node whose children were cut is marked ``truncated``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
 from typing import Final
 
 from pydantic import BaseModel, Field
@@ -32,6 +39,7 @@ from jingwang.registry.models import Connection, Finding, OperatorLicence, Suble
 READ: Final = "registry:read"
 MAX_DEPTH: Final = 64  # a guard; chains are a handful of levels
 CHUNK: Final = 500  # ids per IN (...) list, within every backend's limit
+NODE_BUDGET: Final = 1_000  # nodes drawn at most: a page, a JSON answer, a terminal stays usable
 
 
 class EdgeInfo(BaseModel):
@@ -56,7 +64,31 @@ class TreeNode(BaseModel):
     edge: EdgeInfo | None = Field(description="The edge from its parent (null for a root).")
     cycle: bool = Field(False, description="Already on the path above: the chain loops here.")
     repeat: bool = Field(False, description="Shown elsewhere in the tree already.")
+    child_count: int = Field(
+        0, description="Sublet edges from it on the date within reach (children, drawn or not)."
+    )
+    collapsed: bool = Field(
+        False,
+        description="Its children are not drawn: the forest is over the node budget. "
+        "Ask for this organisation's own tree (org).",
+    )
+    truncated: bool = Field(
+        False,
+        description="Some of its children are not drawn: the tree was cut at the node budget. "
+        "Ask for this organisation's own tree (org) to see further.",
+    )
     children: list[TreeNode] = Field(default_factory=list)
+
+
+@dataclass(eq=False)
+class _Shape:
+    """A node of the tree before its facts are loaded: who, hanging from which edge."""
+
+    org_id: int
+    edge: SubletEdge | None
+    cycle: bool = False
+    repeat: bool = False
+    children: list[_Shape] = field(default_factory=list)
 
 
 def _edge_holds(on: dt.date) -> ColumnElement[bool]:
@@ -76,9 +108,15 @@ def _licence_holds(on: dt.date) -> ColumnElement[bool]:
 
 
 def sublet_tree(
-    session: Session, actor: Actor, *, on: dt.date, root_org_id: int | None = None
+    session: Session,
+    actor: Actor,
+    *,
+    on: dt.date,
+    root_org_id: int | None = None,
+    budget: int = NODE_BUDGET,
 ) -> list[TreeNode]:
-    """The sublet trees within ``actor``'s reach on ``on`` (one, from ``root_org_id`` if given)."""
+    """The sublet trees within ``actor``'s reach on ``on`` (one, from ``root_org_id`` if given),
+    drawn to at most ``budget`` nodes (see the module's docstring)."""
     authorize(actor, READ)
     if root_org_id is not None:
         authorize(actor, READ, load_org_scope(session, root_org_id))
@@ -94,39 +132,94 @@ def sublet_tree(
     children: dict[int, list[SubletEdge]] = defaultdict(list)
     for edge in edges:
         children[edge.parent_org_id].append(edge)
-    roots = _roots(actor, edges, root_org_id)
-    facts = _facts(
-        session, {e.parent_org_id for e in edges} | {e.child_org_id for e in edges} | set(roots), on
-    )
-    shown: set[int] = set()
+    shapes = _shapes(children, _roots(actor, edges, root_org_id), every=root_org_id is None)
+    if root_org_id is None and _size(shapes) > budget:
+        return _collapsed(session, shapes, children, on)
+    kept = _within(shapes, max(budget, 1))
+    facts = _facts(session, {shape.org_id for shape in kept}, on)
 
-    def walk(org_id: int, edge: SubletEdge | None, path: tuple[int, ...]) -> TreeNode:
-        node = facts[org_id].model_copy(
+    def build(shape: _Shape) -> TreeNode:
+        drawn = [child for child in shape.children if child in kept]
+        return facts[shape.org_id].model_copy(
             update={
-                "edge": EdgeInfo(
-                    id=edge.id,
-                    ip_range=edge.ip_range,
-                    evidence=edge.evidence,
-                    valid_from=edge.valid_from,
-                )
-                if edge
-                else None
+                "edge": _edge_info(shape.edge),
+                "cycle": shape.cycle,
+                "repeat": shape.repeat,
+                "child_count": len(children.get(shape.org_id, [])),
+                "truncated": len(drawn) < len(shape.children),
+                "children": [build(child) for child in drawn],
             }
         )
+
+    return [build(shape) for shape in shapes if shape in kept]
+
+
+def _edge_info(edge: SubletEdge | None) -> EdgeInfo | None:
+    if edge is None:
+        return None
+    return EdgeInfo(
+        id=edge.id, ip_range=edge.ip_range, evidence=edge.evidence, valid_from=edge.valid_from
+    )
+
+
+def _shapes(
+    children: dict[int, list[SubletEdge]], roots: list[int], *, every: bool
+) -> list[_Shape]:
+    """The whole forest from ``roots`` (and, if ``every``, from the parts that only loop)."""
+    shown: set[int] = set()
+
+    def walk(org_id: int, edge: SubletEdge | None, path: tuple[int, ...]) -> _Shape:
         if org_id in path:
-            return node.model_copy(update={"cycle": True})
+            return _Shape(org_id, edge, cycle=True)
         if org_id in shown or len(path) >= MAX_DEPTH:
-            return node.model_copy(update={"repeat": True})
+            return _Shape(org_id, edge, repeat=True)
         shown.add(org_id)
         kids = [walk(e.child_org_id, e, (*path, org_id)) for e in children.get(org_id, [])]
-        return node.model_copy(update={"children": kids})
+        return _Shape(org_id, edge, children=kids)
 
     trees = [walk(root, None, ()) for root in roots]
-    if root_org_id is None:  # parts that only loop have no root: start at their smallest id
+    if every:  # parts that only loop have no root: start at their smallest id
         for org_id in sorted(children):
             if org_id not in shown:
                 trees.append(walk(org_id, None, ()))
     return trees
+
+
+def _size(shapes: list[_Shape]) -> int:
+    """How many nodes the forest has."""
+    count, stack = 0, list(shapes)
+    while stack:
+        shape = stack.pop()
+        count += 1
+        stack.extend(shape.children)
+    return count
+
+
+def _within(shapes: list[_Shape], budget: int) -> set[_Shape]:
+    """The first ``budget`` nodes level by level: the top of every chain before its depths."""
+    kept: set[_Shape] = set()
+    queue = deque(shapes)
+    while queue and len(kept) < budget:
+        shape = queue.popleft()
+        kept.add(shape)
+        queue.extend(shape.children)
+    return kept
+
+
+def _collapsed(
+    session: Session, shapes: list[_Shape], children: dict[int, list[SubletEdge]], on: dt.date
+) -> list[TreeNode]:
+    """The roots alone, each with its counts, for a forest over the budget."""
+    facts = _facts(session, {shape.org_id for shape in shapes}, on)
+    return [
+        facts[shape.org_id].model_copy(
+            update={
+                "child_count": len(children.get(shape.org_id, [])),
+                "collapsed": bool(shape.children),
+            }
+        )
+        for shape in shapes
+    ]
 
 
 def _roots(actor: Actor, edges: list[SubletEdge], root_org_id: int | None) -> list[int]:
@@ -206,4 +299,4 @@ def flatten(trees: list[TreeNode]) -> list[tuple[int, TreeNode]]:
     return out
 
 
-__all__ = ["EdgeInfo", "TreeNode", "flatten", "sublet_tree"]
+__all__ = ["NODE_BUDGET", "EdgeInfo", "TreeNode", "flatten", "sublet_tree"]

@@ -6,7 +6,10 @@ Pages (all need ``registry:read``; what they list is within the reader's reach, 
 * ``/registry``: compliance figures (share filed, providers, open findings by rule and age);
 * ``/registry/connections``, ``/registry/filings``, ``/registry/channels``,
   ``/registry/sp-services``: inventories on a date, with filters and paging;
-* ``/registry/sublets``: the sublet tree, drawn as nested lists;
+* ``/registry/sublets``: the sublet tree, drawn as nested lists (to a node budget: over it, the
+  tops of the chains only, each linking to its own tree);
+* ``/registry/orgs/suggest``: organisations within reach matching what was typed in an
+  organisation filter, as ``<option>`` elements for its ``<datalist>`` (an htmx fragment);
 * ``/registry/findings`` and ``/registry/findings/{id}``: findings, one finding's evidence and
   history, and a form to change its state (``POST …/state``, CSRF-checked; with htmx only the
   state panel is swapped, without JavaScript the form posts and redirects back).
@@ -14,8 +17,10 @@ Pages (all need ``registry:read``; what they list is within the reader's reach, 
 Regulators get a province selector (``province``): the national office and the reporting centre
 may pick any province, a provincial regulator sees its own. Filter forms and pagers carry htmx
 attributes (``HX-Target: registry-results`` gets the results fragment) and work as plain GET
-without JavaScript. Landing URLs are shown as text, never as links: a reviewer's browser must
-never open a suspect site.
+without JavaScript. An organisation filter is a dropdown when the reader reaches few
+organisations, else a text field (name or id) with suggestions (:mod:`jingwang.registry.orgpick`).
+Landing URLs are shown as text, never as links: a reviewer's browser must never open a suspect
+site.
 """
 
 from __future__ import annotations
@@ -33,8 +38,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from jingwang.accounts.catalog import NATIONAL, ORG_KINDS, PROVINCES, province_label
-from jingwang.accounts.models import Organisation
-from jingwang.accounts.policy import REGULATOR, Actor, has_global_reach, scope_filter
+from jingwang.accounts.policy import REGULATOR, Actor, has_global_reach
 from jingwang.errors import InvalidInput, JingwangError
 from jingwang.registry.compliance import AGE_BUCKETS, compliance
 from jingwang.registry.findings import (
@@ -56,7 +60,8 @@ from jingwang.registry.inventory import (
     provider_choices,
 )
 from jingwang.registry.models import Finding
-from jingwang.registry.tree import sublet_tree
+from jingwang.registry.orgpick import MAX_TEXT, OrgPick, org_pick, suggest_orgs
+from jingwang.registry.tree import flatten, sublet_tree
 from jingwang.store.base import utcnow
 from jingwang.web.auth.decisions import require
 from jingwang.web.auth.forms import FORM_ERRORS, error_context, error_status, see_other
@@ -75,7 +80,7 @@ RESULTS_ID: Final = "registry-results"
 STATE_ID: Final = "finding-state"
 # Forms send empty fields ("on=&org="): these are text, parsed by _day and _id.
 DateQuery = Annotated[str | None, Query(max_length=10)]
-IdQuery = Annotated[str | None, Query(max_length=20)]
+OrgQuery = Annotated[str | None, Query(max_length=MAX_TEXT)]  # a name or an id
 ProvinceQuery = Annotated[str | None, Query(max_length=8)]
 OffsetQuery = Annotated[int, Query(ge=0)]
 STATE_DONE: Final = {
@@ -150,16 +155,6 @@ def _day(value: str | None) -> dt.date | None:
         raise InvalidInput(f"on: {value!r} is not a date (YYYY-MM-DD)", field="on") from None
 
 
-def _id(value: str | None, name: str) -> int | None:
-    """An organisation picked in a form: blank means none; else a positive number."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    if not value.isdigit() or int(value) < 1:
-        raise InvalidInput(f"{name}: {value!r} is not an organisation id", field=name)
-    return int(value)
-
-
 def _filed(value: str | None) -> bool | None:
     value = (value or "").strip()
     if value in ("", "any"):
@@ -169,14 +164,12 @@ def _filed(value: str | None) -> bool | None:
     raise InvalidInput("filed: use yes, no or leave it empty", field="filed")
 
 
-def _org_options(session: Session, actor: Actor, kinds: set[str] | None = None) -> list[Any]:
-    query = (
-        select(Organisation.id, Organisation.name, Organisation.kind)
-        .where(scope_filter(session, actor, Organisation.id))
-        .order_by(Organisation.name)
-    )
-    rows = session.execute(query)
-    return [row for row in rows if kinds is None or row.kind in kinds]
+def _provider_pick(session: Session, actor: Actor, typed: str | None) -> OrgPick:
+    """The provider filter: a dropdown of the providers within reach when few, else a field."""
+    pick = org_pick(session, actor, typed, "provider")
+    if pick.options is None:
+        return pick
+    return OrgPick(options=provider_choices(session, actor), chosen=pick.chosen, text=pick.text)
 
 
 def _render(
@@ -230,18 +223,24 @@ def registry_home(
     locale: LocaleDep,
     on: DateQuery = None,
     province: ProvinceQuery = None,
-    org: IdQuery = None,
+    org: OrgQuery = None,
 ) -> HTMLResponse:
-    picked, day, org_id = pick_province(actor, province), _day(on), _id(org, "org")
+    picked, day = pick_province(actor, province), _day(on)
+    pick = org_pick(session, actor, org, "org")
     figures = compliance(
-        session, actor, on=day or today(), org_id=org_id, province=picked, language=locale.language
+        session,
+        actor,
+        on=day or today(),
+        org_id=pick.chosen,
+        province=picked,
+        language=locale.language,
     )
     context = {
         "figures": figures,
         "age_buckets": [(key, AGE_LABELS[key]) for key in AGE_BUCKETS],
         "provinces": province_choices(actor),
-        "orgs": _org_options(session, actor),
-        "values": {"on": day, "province": picked, "org": org_id},
+        "org_pick": pick,
+        "values": {"on": day, "province": picked, "org": pick.chosen},
         "max_age": max(figures.open_by_age.values(), default=0) or 1,
     }
     return _render(request, pages, locale, "registry/home.html", None, context, "/registry")
@@ -255,13 +254,15 @@ def registry_connections(
     pages: PagesDep,
     locale: LocaleDep,
     on: DateQuery = None,
-    provider: IdQuery = None,
+    provider: OrgQuery = None,
     domain: Annotated[str | None, Query(max_length=253)] = None,
     filed: Annotated[str | None, Query(max_length=8)] = None,
     province: ProvinceQuery = None,
     offset: OffsetQuery = 0,
 ) -> HTMLResponse:
-    picked, day, provider_id = pick_province(actor, province), _day(on), _id(provider, "provider")
+    picked, day = pick_province(actor, province), _day(on)
+    pick = _provider_pick(session, actor, provider)
+    provider_id = pick.chosen
     domain = (domain or "").strip() or None
     page = list_connections(
         session,
@@ -277,7 +278,7 @@ def registry_connections(
     values = {"on": day, "provider": provider_id, "domain": domain, "filed": filed}
     context = {
         "page": page,
-        "providers": provider_choices(session, actor),
+        "provider_pick": pick,
         "provinces": province_choices(actor),
         **_paging({**values, "province": picked}, page.total, offset),
     }
@@ -380,14 +381,16 @@ def registry_sublets(
     pages: PagesDep,
     locale: LocaleDep,
     on: DateQuery = None,
-    org: IdQuery = None,
+    org: OrgQuery = None,
 ) -> HTMLResponse:
-    day, org_id = _day(on) or today(), _id(org, "org")
-    trees = sublet_tree(session, actor, on=day, root_org_id=org_id)
+    day, pick = _day(on) or today(), org_pick(session, actor, org, "org")
+    trees = sublet_tree(session, actor, on=day, root_org_id=pick.chosen)
     context = {
         "trees": trees,
-        "orgs": _org_options(session, actor),
-        "values": {"on": _day(on), "org": org_id},
+        "collapsed": any(tree.collapsed for tree in trees),
+        "truncated": any(node.truncated for _, node in flatten(trees)),
+        "org_pick": pick,
+        "values": {"on": _day(on), "org": pick.chosen},
         "on": day,
         "kind_label": kind_labeller(locale.language),
     }
@@ -406,17 +409,18 @@ def registry_findings(
     state: Annotated[str | None, Query(max_length=16)] = None,
     rule: Annotated[str | None, Query(max_length=48)] = None,
     severity: Annotated[str | None, Query(max_length=16)] = None,
-    addressee: IdQuery = None,
+    addressee: OrgQuery = None,
     domain: Annotated[str | None, Query(max_length=253)] = None,
     province: ProvinceQuery = None,
     offset: OffsetQuery = 0,
 ) -> HTMLResponse:
     picked = pick_province(actor, province)
+    pick = org_pick(session, actor, addressee, "addressee")
     filters = FindingFilters(
         state=(state or "").strip() or None,
         rule=(rule or "").strip() or None,
         severity=(severity or "").strip() or None,
-        addressee=_id(addressee, "addressee"),
+        addressee=pick.chosen,
         province=picked,
         domain=(domain or "").strip() or None,
     )
@@ -438,7 +442,7 @@ def registry_findings(
         "states": STATES,
         "severities": SEVERITIES,
         "rules": rules,
-        "orgs": _org_options(session, actor),
+        "addressee_pick": pick,
         "provinces": province_choices(actor),
         **_paging(values, page.total, offset),
     }
@@ -451,6 +455,26 @@ def registry_findings(
         context,
         "/registry/findings",
     )
+
+
+@router.get("/registry/orgs/suggest", response_class=HTMLResponse)
+def registry_org_suggestions(
+    request: Request,
+    actor: Reader,
+    session: SessionDep,
+    pages: PagesDep,
+    locale: LocaleDep,
+    q: OrgQuery = None,
+    org: OrgQuery = None,
+    provider: OrgQuery = None,
+    addressee: OrgQuery = None,
+) -> HTMLResponse:
+    """Organisations within reach matching what was typed, as ``<option>`` elements for an
+    organisation filter's ``<datalist>``. The text comes as ``q`` or, sent by htmx from the field
+    itself, under the field's name."""
+    typed = next((text for text in (q, org, provider, addressee) if text), "")
+    context = {"suggestions": suggest_orgs(session, actor, typed)}
+    return pages.render(request, locale, "registry/_org_suggestions.html", context)
 
 
 def _finding_context(
