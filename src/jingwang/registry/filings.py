@@ -214,6 +214,17 @@ def _filed_domains(session: Session, filing_ids: list[int]) -> dict[int, list[st
     return names
 
 
+def _filed_domain_ids(session: Session, filing_ids: list[int]) -> dict[int, set[int]]:
+    ids: dict[int, set[int]] = {}
+    for start in range(0, len(filing_ids), _CHUNK):
+        query = select(IcpFiledDomain.filing_id, IcpFiledDomain.domain_id).where(
+            IcpFiledDomain.filing_id.in_(filing_ids[start : start + _CHUNK])
+        )
+        for filing_id, domain_id in session.execute(query):
+            ids.setdefault(filing_id, set()).add(domain_id)
+    return ids
+
+
 class FilingLedger(Ledger[FilingRow, IcpFiling]):
     """Open filings by canonical number: those named, or every one of some provinces."""
 
@@ -223,6 +234,7 @@ class FilingLedger(Ledger[FilingRow, IcpFiling]):
         import_id: int,
         numbers: Collection[str] | None,
         provinces: Collection[str | None] | None,
+        rows: Sequence[FilingRow] = (),
     ) -> None:
         found: list[IcpFiling] = []
         base = select(IcpFiling).where(IcpFiling.valid_to.is_(None))
@@ -247,11 +259,20 @@ class FilingLedger(Ledger[FilingRow, IcpFiling]):
         }
         super().__init__(session, import_id, records)
         self._domains = DomainBook(session)
-        self._filed: dict[int, set[int]] = {}  # filing id → filed domain ids, as created
+        # The domains each loaded filing lists (by filing id) and each new one (by object), so
+        # noting a change asks the database nothing.
+        filed_ids = _filed_domain_ids(session, [r.id for r in found])
+        self._filed = {r.id: filed_ids.get(r.id, set()) for r in found}
+        self._created: dict[int, set[int]] = {}
+        # Every domain the rows name, loaded or created up front: applying the rows then asks
+        # the database nothing, and the new filings are inserted in batches at the next flush.
+        self._domains.prefetch(name for row in rows for name in row.domains)
 
     def subjects(self, record: IcpFiling) -> tuple[set[int], set[int]]:
         """A filing is about the domains it lists (and no organisation)."""
-        filed = self._filed.get(record.id)
+        filed = self._created.get(id(record))
+        if filed is None and record.id is not None:
+            filed = self._filed.get(record.id)
         if filed is None:
             query = select(IcpFiledDomain.domain_id).where(IcpFiledDomain.filing_id == record.id)
             filed = set(self.session.scalars(query))
@@ -272,14 +293,10 @@ class FilingLedger(Ledger[FilingRow, IcpFiling]):
             valid_from=start,
             source_import_id=self.import_id,
         )
-        self.session.add(record)
-        self.session.flush()
-        filed = self._filed.setdefault(record.id, set())
-        for name in row.domains:
-            domain = self._domains.get(name)
-            filed.add(domain.id)
-            self.session.add(IcpFiledDomain(filing_id=record.id, domain_id=domain.id))
-        self.session.flush()
+        filed = {self._domains.get(name).id for name in row.domains}
+        record.filed = [IcpFiledDomain(domain_id=domain_id) for domain_id in sorted(filed)]
+        self.session.add(record)  # flushed with the others, in batches
+        self._created[id(record)] = filed
         return record
 
 
@@ -314,7 +331,7 @@ class FilingKind(RecordKind[FilingRow]):
         self, import_id: int, rows: list[FilingRow], scope: set[int] | None, snapshot: bool
     ) -> FilingLedger:
         numbers = None if snapshot else {row.number for row in rows}
-        return FilingLedger(self.session, import_id, numbers, self._provinces)
+        return FilingLedger(self.session, import_id, numbers, self._provinces, rows)
 
     def export(self, actor: Actor, on: dt.date) -> list[dict[str, str]]:
         authorize(actor, READ)
