@@ -189,7 +189,7 @@ def test_demo_findings_cover_every_audit_rule(live_db) -> None:
     from jingwang.accounts.demo import seed_demo_accounts
     from jingwang.demo.registry import seed_demo_findings, seed_demo_registry
     from jingwang.registry.audits import RULES
-    from jingwang.registry.models import Finding
+    from jingwang.registry.models import Finding, ObservedNumber
 
     with live_db.session() as session:
         seed_demo_accounts(session)
@@ -204,3 +204,8 @@ def test_demo_findings_cover_every_audit_rule(live_db) -> None:
         ).all()
     assert set(found) == set(RULES)
     assert any("th-meinv.test" in subject for subject in porn_channel)
+    with live_db.session() as session:  # re-seeding changes nothing
+        observed = session.scalar(select(func.count()).select_from(ObservedNumber))
+        again = seed_demo_findings(session)
+        assert session.scalar(select(func.count()).select_from(ObservedNumber)) == observed
+    assert all(counts["new"] == 0 and counts["reopened"] == 0 for counts in again.counts.values())

@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jingwang.accounts.policy import Actor
 from jingwang.decisions.service import record_decision
 from jingwang.registry import ImportMode, ImportOptions, ImportReport, import_csv
 from jingwang.registry.audits import run_audit
-from jingwang.registry.models import AuditRun
+from jingwang.registry.models import AuditRun, ObservedNumber
 from jingwang.registry.observations import record_page_numbers
 from jingwang.settings import Settings
 
@@ -130,12 +131,14 @@ def seed_demo_registry(session: Session) -> list[ImportReport]:
 
 
 def seed_demo_findings(session: Session, settings: Settings | None = None) -> AuditRun:
-    """Record the demo's decisions and page observations, then run a full audit."""
+    """Record the demo's decisions and page observations, then run a full audit (idempotent)."""
     actor = Actor.system("demo")
     for target, verdict, reason in DECISIONS:
         record_decision(session, actor, target, verdict, reason)
+    seen = set(session.scalars(select(ObservedNumber.url).where(ObservedNumber.source == "manual")))
     for url, text in PAGES:
-        record_page_numbers(session, url, text, source="manual")
+        if url not in seen:  # a re-seed adds no second observation of the same page
+            record_page_numbers(session, url, text, source="manual")
     return run_audit(session, actor, mode="full", settings=settings)
 
 
