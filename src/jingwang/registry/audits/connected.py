@@ -548,6 +548,7 @@ def find_page_number_mismatch(ctx: AuditContext) -> list[Hit]:
             printed = next((s.number or s.text for s in shown if s.number or s.text), "")
             evidence = _shown_evidence(shown)
             evidence["filings"] = sorted({n for n, _, _ in listing.get(c.domain_id, [])})
+            evidence["printed"] = printed  # what the subject names, in every language
             hits.append(c.hit(f"{c.domain}: page shows {printed}", **evidence))
     return hits
 

@@ -97,23 +97,23 @@ def _holder_mismatch(evidence: Mapping[str, Any], stored: str, lang: Language) -
 
 def _page_number(evidence: Mapping[str, Any], stored: str, lang: Language) -> str:
     domain = _text(evidence, "domain")
-    printed = _printed(evidence, stored, domain)
+    printed = _printed(evidence)
     if lang == "en":
         return f"{domain}: page shows {printed}"
     return f"{domain}：页面显示 {printed}"
 
 
-def _printed(evidence: Mapping[str, Any], stored: str, domain: str) -> str:
-    """What the page showed, as the rule wrote it into the stored subject (exact), else the
-    first number, else the first text the evidence lists."""
-    prefix = f"{domain}: page shows "
-    if stored.startswith(prefix) and len(stored) > len(prefix):
-        return stored[len(prefix) :]
+def _printed(evidence: Mapping[str, Any]) -> str:
+    """What the page showed: as the rule recorded it, else (older findings) the first number,
+    else the first text the evidence lists."""
+    printed = evidence.get("printed")
+    if isinstance(printed, str) and printed:
+        return printed
     for key in ("shown_numbers", "shown_text"):
         shown = evidence.get(key)
         if isinstance(shown, list) and shown:
             return str(shown[0])
-    raise _Missing("shown_numbers")
+    raise _Missing("printed")
 
 
 def _too_deep(evidence: Mapping[str, Any], stored: str, lang: Language) -> str:
