@@ -172,6 +172,98 @@ class Settings(BaseSettings):
     registry_web_import_max_rows: int = Field(
         200_000, ge=1, description="Most rows a registry import through the web UI or API may hold."
     )
+    probe_resolver: str = Field(
+        "",
+        description="Name server the prober (and attribution) ask, as HOST:PORT over UDP (e.g. "
+        "the demo's 127.0.0.1:5353); empty means the system resolver.",
+    )
+    probe_allow_loopback: bool = Field(
+        False,
+        description="Let the prober fetch loopback addresses (127.0.0.0/8, ::1). Only tests and "
+        "the demo set it, for their own servers; never in production.",
+    )
+    probe_allow_private: bool = Field(
+        False,
+        description="Let the prober fetch private addresses (10/8, 172.16/12, 192.168/16, "
+        "fc00::/7). Every other special-purpose address stays refused.",
+    )
+    probe_allowed_ports: list[int] = Field(
+        default_factory=lambda: [80, 443, 8080, 8000, 8443, 8888],
+        description="Ports the prober may connect to (env: a JSON list).",
+    )
+    probe_allow_any_port: bool = Field(
+        False, description="Let the prober connect to any port (tests and the demo set it)."
+    )
+    probe_max_redirects: int = Field(
+        10,
+        ge=0,
+        le=50,
+        description="Most redirect hops (HTTP, meta refresh, WML, script) a probe follows.",
+    )
+    probe_max_wire_bytes: int = Field(
+        8 * 1024 * 1024, ge=1024, description="Most bytes of one response body read off the wire."
+    )
+    probe_max_body_bytes: int = Field(
+        16 * 1024 * 1024,
+        ge=1024,
+        description="Most bytes of one response body after decompression (gzip/deflate/br bombs).",
+    )
+    probe_connect_timeout_seconds: float = Field(
+        10.0, gt=0, description="Time allowed to connect (and finish the TLS handshake)."
+    )
+    probe_first_byte_timeout_seconds: float = Field(
+        15.0, gt=0, description="Time allowed from sending a request to the response's first byte."
+    )
+    probe_total_timeout_seconds: float = Field(
+        30.0, gt=0, description="Time allowed for one whole response (slow-drip servers)."
+    )
+    probe_max_nesting: int = Field(
+        256, ge=16, description="Deepest element nesting read from an HTML or WML page."
+    )
+    probe_max_image_pixels: int = Field(
+        40_000_000, ge=1, description="Largest image (width x height) the prober decodes."
+    )
+    probe_image_formats: list[str] = Field(
+        default_factory=lambda: ["JPEG", "PNG", "GIF", "WEBP", "BMP", "ICO", "WBMP"],
+        description="Image formats the prober accepts (Pillow names, plus WBMP).",
+    )
+    probe_max_subresources: int = Field(
+        20, ge=0, description="Most images (and the favicon) fetched for one page."
+    )
+    probe_ca_file: Path | None = Field(
+        None,
+        description="Extra trust anchors (PEM) when judging a site's TLS chain, e.g. the demo's "
+        "test CA; captures happen whether or not the chain is valid.",
+    )
+    probe_default_profile: str = Field(
+        "android", description="Fetch profile used when none is named (`jingwang probe profiles`)."
+    )
+    probe_concurrency: int = Field(
+        32, ge=1, description="Requests one campaign runner keeps in flight at once."
+    )
+    probe_host_concurrency: int = Field(
+        1, ge=1, description="Requests in flight to one host at once, across all runners."
+    )
+    probe_host_delay_seconds: float = Field(
+        1.0, ge=0, description="Pause between two requests to the same host (politeness)."
+    )
+    probe_backoff_seconds: float = Field(
+        60.0,
+        ge=0,
+        description="First pause for a host that answered 429 or 503; doubles each time.",
+    )
+    probe_backoff_max_seconds: float = Field(
+        3600.0, ge=0, description="Longest pause for a host that keeps answering 429 or 503."
+    )
+    probe_lease_seconds: int = Field(
+        120, ge=5, description="How long a runner holds a claimed URL before another may take it."
+    )
+    probe_screenshots: bool = Field(
+        True, description="Take a Chromium screenshot of HTML and XHTML-MP pages (when present)."
+    )
+    probe_screenshot_timeout_seconds: float = Field(
+        20.0, gt=0, description="Time allowed for one screenshot."
+    )
 
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> Settings:

@@ -29,6 +29,7 @@ MODEL_MODULES = (
     "jingwang.audit.models",
     "jingwang.registry.models",
     "jingwang.decisions.models",
+    "jingwang.probe.models",
     "jingwang.store.outbox",
 )
 
