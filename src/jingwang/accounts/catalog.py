@@ -100,6 +100,8 @@ PERMISSIONS: Final = (
     PermissionSpec("cases:read", "read", "查看案件", "See cases"),
     PermissionSpec("cases:review", "write", "审核案件", "Review cases"),
     PermissionSpec("evidence:export", "read", "导出证据", "Export evidence"),
+    PermissionSpec("probe:read", "read", "查看拨测与取证", "See probes and captures"),
+    PermissionSpec("probe:run", "write", "执行拨测", "Run probes and campaigns"),
     PermissionSpec("orders:issue", "write", "下发处置单", "Issue orders"),
     PermissionSpec("orders:read", "read", "查看处置单", "See orders"),
     PermissionSpec("orders:update", "write", "反馈处置单", "Answer orders"),
@@ -132,7 +134,7 @@ ROLES: Final = (
             {"orgs:read", "reports:create", "reports:read", "cases:read", "evidence:export"}
             | {"orders:issue", "orders:read", "orders:update", "lists:read", "lists:publish"}
             | {"registry:read", "registry:manage", "jobs:read", "jobs:manage"}
-            | {"oversight:read", "oversight:manage", "profile:manage"}
+            | {"oversight:read", "oversight:manage", "profile:manage", "probe:read", "probe:run"}
         ),
     ),
     RoleSpec(
@@ -141,7 +143,7 @@ ROLES: Final = (
         "Reviewer",
         frozenset(
             {"orgs:read", "reports:read", "cases:read", "cases:review", "evidence:export"}
-            | {"orders:read", "lists:read", "profile:manage"}
+            | {"orders:read", "lists:read", "profile:manage", "probe:read", "probe:run"}
         ),
     ),
     RoleSpec(
@@ -160,7 +162,7 @@ ROLES: Final = (
         "Viewer",
         frozenset(
             {"orgs:read", "reports:read", "cases:read", "orders:read", "lists:read"}
-            | {"registry:read", "oversight:read", "profile:manage"}
+            | {"registry:read", "oversight:read", "profile:manage", "probe:read"}
         ),
     ),
     RoleSpec(
@@ -186,6 +188,7 @@ ORG_KINDS: Final = (
             _EVERY_KIND
             | {"jobs:read", "reports:read", "cases:read", "orders:read", "lists:read"}
             | {"registry:read", "registry:manage", "oversight:read", "oversight:manage"}
+            | {"probe:read", "probe:run", "evidence:export"}
         ),
     ),
     OrgKindSpec(
@@ -194,6 +197,7 @@ ORG_KINDS: Final = (
             _ORDER_TAKER
             | {"jobs:read", "jobs:manage", "reports:read", "cases:read", "cases:review"}
             | {"evidence:export", "lists:read", "registry:read", "registry:manage"}
+            | {"probe:read", "probe:run"}
         ),
     ),
     *(
@@ -236,6 +240,7 @@ ORG_KINDS: Final = (
         frozenset(
             _EVERY_KIND
             | {"reports:read", "cases:read", "evidence:export", "orders:read", "lists:read"}
+            | {"probe:read"}
         ),
     ),
     OrgKindSpec(
