@@ -44,17 +44,27 @@ test: lint
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -n $(JOBS) -m "not slow" $(PYTEST_ARGS)
 
+# The probing benchmark's peer (Scrapy) lives in its own venv, from its own lock file.
+BENCH_VENV  := .bench-venv
+BENCH_STAMP := $(BENCH_VENV)/.installed
+
+$(BENCH_STAMP): bench/scrapy/requirements.lock
+	@test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r bench/scrapy/requirements.lock
+	@touch $(BENCH_STAMP)
+
 # Benchmarks print ratios against their peers; BENCH_SCALE=smoke runs them small (CI does).
-bench: $(STAMP)
+bench: $(STAMP) $(BENCH_STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
-bench-smoke: $(STAMP)
+bench-smoke: $(STAMP) $(BENCH_STAMP)
 	$(BIN)/python -m bench --scale smoke
 
 # Re-resolve requirements.lock (needs the registry). uv lives in its own throwaway venv.
 lock:
 	@test -x .tools/bin/uv || ($(PYTHON) -m venv .tools && .tools/bin/pip install --quiet uv==$(UV_VERSION))
 	.tools/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
+	.tools/bin/uv pip compile bench/scrapy/requirements.in --generate-hashes --python-version 3.11 -o bench/scrapy/requirements.lock
 
 # Re-extract and update the translation catalogs after changing user-visible strings.
 messages: $(STAMP)
@@ -62,4 +72,4 @@ messages: $(STAMP)
 	$(BIN)/pybabel update -i src/jingwang/web/locale/messages.pot -d src/jingwang/web/locale
 
 clean:
-	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache var
+	rm -rf $(VENV) $(BENCH_VENV) .tools .pytest_cache .mypy_cache .ruff_cache var

@@ -19,7 +19,7 @@ import pytest
 from jingwang.accounts.demo import DEMO_PASSWORD
 from jingwang.cli.app import main
 from jingwang.cli.exit_codes import ExitCode
-from jingwang.demo import DEMO_MARKER, fresh_data_dir
+from jingwang.demo.datadir import DEMO_MARKER, fresh_data_dir
 from jingwang.errors import Conflict
 
 READY = re.compile(r"jingwang demo ready at (http://\S+)")

@@ -13,7 +13,8 @@ from rich.table import Table
 
 from jingwang.accounts.demo import DemoLogin
 from jingwang.cli.context import CliContext, get_context
-from jingwang.demo import fresh_data_dir, seed_demo
+from jingwang.demo.datadir import fresh_data_dir
+from jingwang.demo.seed import seed_demo
 from jingwang.web.server import run_server
 
 DEFAULT_DEMO_DIR = Path("var/demo")

@@ -1,9 +1,7 @@
-"""The demo: a fresh data folder with demo data, served by the normal stack.
+"""The demo: a fresh data folder with demo data, served by the normal stack, and the sample
+mobile web it probes (:mod:`.sampleweb`, with its DNS server and test CA).
 
-``jingwang demo`` grows with every capability: each adds its demo data in :mod:`.seed`.
+``jingwang demo`` grows with every capability: each adds its demo data in :mod:`.seed`. Import
+what you need from the submodules (``jingwang.demo.seed``, ``jingwang.demo.datadir``): importing
+this package loads nothing, so the sample web's server process starts without the whole stack.
 """
-
-from jingwang.demo.datadir import DEMO_MARKER, fresh_data_dir
-from jingwang.demo.seed import DemoSummary, seed_demo
-
-__all__ = ["DEMO_MARKER", "DemoSummary", "fresh_data_dir", "seed_demo"]
