@@ -29,7 +29,7 @@ from scrapy.resolver import CachingThreadedResolver
 class LoopbackResolver(CachingThreadedResolver):  # type: ignore[misc]
     """Answers every name with 127.0.0.1, like the sample web's DNS server does."""
 
-    def getHostByName(self, name: str, timeout: Any = None) -> Any:  # noqa: N802 (Twisted's name)
+    def getHostByName(self, name: str, timeout: Any = None) -> Any:
         from twisted.internet import defer
 
         return defer.succeed("127.0.0.1")

@@ -33,7 +33,7 @@ import dns.rdatatype
 import dns.rrset
 
 _RECEIVE_BUFFER = 4 * 1024 * 1024  # a campaign's burst of queries must not overflow it
-_TTL = 1  # short: a test that changes the zone must not be fooled by a cache
+_TTL = 1  # default: short, so a test that changes the zone is not fooled by a cache
 
 
 def _normalise(name: str) -> str:
@@ -57,7 +57,10 @@ class LoopbackDNS:
         host: str = "127.0.0.1",
         port: int = 0,
         wildcard_test: str | None = "127.0.0.1",
+        ttl: int = _TTL,
     ) -> None:
+        # Answers of a sequence (rebinding tests) always carry TTL 0: they must not be cached.
+        self.ttl = ttl
         self._lock = threading.Lock()
         self._zone: dict[str, tuple[str, ...]] = {}
         self._sequences: dict[str, list[tuple[str, ...]]] = {}
@@ -130,12 +133,13 @@ class LoopbackDNS:
             if qtype not in ("A", "AAAA"):
                 continue
             found = self.lookup(question.name.to_text(), qtype)
+            ttl = 0 if _normalise(question.name.to_text()) in self._sequences else self.ttl
             if found is None:
                 response.set_rcode(dns.rcode.NXDOMAIN)
                 continue
             if found:
                 response.answer.append(
-                    dns.rrset.from_text_list(question.name, _TTL, "IN", qtype, list(found))
+                    dns.rrset.from_text_list(question.name, ttl, "IN", qtype, list(found))
                 )
         return response.to_wire()
 

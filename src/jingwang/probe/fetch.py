@@ -26,7 +26,7 @@ from types import SimpleNamespace, TracebackType
 from typing import Any, Self
 
 import aiohttp
-import brotli  # type: ignore[import-untyped]
+import brotli
 from aiohttp.abc import AbstractResolver, ResolveResult
 from multidict import CIMultiDict
 from yarl import URL

@@ -123,8 +123,14 @@ class Resolver:
 
 @functools.lru_cache(maxsize=16)
 def _udp_resolver(server: tuple[str, int], timeout: float) -> dns.asyncresolver.Resolver:
-    """One dnspython resolver per server (no cache, no search list, no /etc/resolv.conf)."""
+    """One dnspython resolver per server (no search list, no /etc/resolv.conf).
+
+    Answers are cached for their TTL, as any resolver does: a campaign asks for the same hosts
+    again and again. A rebinding trick answers with TTL 0, which is never cached, and each
+    probe still pins the one answer it checked.
+    """
     resolver = dns.asyncresolver.Resolver(configure=False)
+    resolver.cache = dns.resolver.Cache()
     resolver.nameservers = [dns.nameserver.Do53Nameserver(server[0], server[1])]
     resolver.lifetime = timeout
     resolver.timeout = min(_TRY_SECONDS, timeout)  # UDP can drop a query: ask again soon

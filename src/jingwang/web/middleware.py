@@ -36,6 +36,9 @@ SECURITY_HEADERS: Final[dict[str, str]] = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
 }
+# A route may set these itself, only to be stricter in what the document may do (the WML view
+# of a capture: no script, no fetch at all) while letting our own pages frame it.
+ROUTE_MAY_SET: Final = frozenset({"content-security-policy", "x-frame-options"})
 
 
 def new_request_id(incoming: str | None) -> str:
@@ -91,6 +94,8 @@ class SecurityHeadersMiddleware:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 for name, value in SECURITY_HEADERS.items():
+                    if name.lower() in ROUTE_MAY_SET and name in headers:
+                        continue
                     headers[name] = value
             await send(message)
 

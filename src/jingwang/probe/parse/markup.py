@@ -10,7 +10,7 @@ is a hop like a WML 1 card's.
 
 from __future__ import annotations
 
-from lxml import etree, html  # type: ignore[import-untyped]
+from lxml import etree, html
 
 from jingwang.probe.parse.redirects import parse_refresh, script_redirect
 from jingwang.probe.parse.urls import is_data, link_kind, resolve

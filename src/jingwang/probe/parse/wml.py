@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 
 from jingwang.probe.parse.urls import is_data, link_kind, resolve
 from jingwang.probe.parse.walk import depth_capped, local_name, node_text, walk
