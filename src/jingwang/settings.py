@@ -258,6 +258,11 @@ class Settings(BaseSettings):
     probe_lease_seconds: int = Field(
         120, ge=5, description="How long a runner holds a claimed URL before another may take it."
     )
+    probe_max_attempts: int = Field(
+        5,
+        ge=1,
+        description="Tries of one campaign URL whose host answers 429 or 503 before giving up.",
+    )
     probe_screenshots: bool = Field(
         True, description="Take a Chromium screenshot of HTML and XHTML-MP pages (when present)."
     )

@@ -23,7 +23,7 @@ from jingwang.demo.datadir import DEMO_MARKER, fresh_data_dir
 from jingwang.errors import Conflict
 
 READY = re.compile(r"jingwang demo ready at (http://\S+)")
-DEADLINE_S = 90.0
+DEADLINE_S = 240.0  # the demo probes the sample web (Chromium screenshots) before serving
 
 
 @dataclass

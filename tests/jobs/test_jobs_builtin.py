@@ -9,6 +9,7 @@ from jingwang.audit import AuditLogConsumer, latest_entries
 from jingwang.audit.job import CheckpointAuditLog
 from jingwang.jobs import JobRuntime, JobState, build_runtime, enqueue, load_job_modules
 from jingwang.jobs.builtin import SequenceOutbox, VerifyBlobs
+from jingwang.probe.jobs import ProbeOneUrl, RunCampaign, StartScheduledRounds
 from jingwang.registry.audits.job import RegistryAudit
 from jingwang.settings import Settings
 from jingwang.store import Database, FileBlobStore
@@ -72,6 +73,22 @@ class TestRegistryAudit(JobKindContract):
     """The registry audits (tested in tests/registry/test_audit_job.py)."""
 
     kind = RegistryAudit
+
+
+class TestRunCampaign(JobKindContract):
+    """The prober's campaign slices (tested in tests/probe/test_runner.py)."""
+
+    kind = RunCampaign
+
+
+class TestStartScheduledRounds(JobKindContract):
+    kind = StartScheduledRounds
+
+
+class TestProbeOneUrl(JobKindContract):
+    """Its example URL is refused by the address guard: recorded, nothing fetched."""
+
+    kind = ProbeOneUrl
 
 
 class TestCheckpointAuditLog(JobKindContract):

@@ -57,12 +57,15 @@ from jingwang.accounts.tokens import create_token
 from jingwang.decisions.models import Decision
 from jingwang.errors import ConfigError
 from jingwang.jobs import enqueue
+from jingwang.probe.models import Campaign, Capture, Evidence
+from jingwang.probe.service import record_probe
 from jingwang.registry.models import Finding
 from jingwang.settings import Settings
-from jingwang.store import Database, create_database
+from jingwang.store import Database, FileBlobStore, create_database
 from jingwang.store.base import utcnow
 from jingwang.web import create_app
 from jingwang.web.auth.decisions import RouteInfo, check_decisions, public, require, route_table
+from probe.servicekit import html_result
 
 pytestmark = pytest.mark.db
 
@@ -300,6 +303,50 @@ def _decision(w: World) -> int:
         return decision.id
 
 
+def _capture(w: World, org_id: int | None) -> int:
+    """A fresh capture of ``org_id`` with a WARC, a screenshot and a WML view."""
+    blobs = FileBlobStore(w.client.app.state.settings.resolved_blob_dir)
+    with w.db.session() as session:
+        capture = record_probe(
+            session, blobs, html_result(), actor_name="matrix", org_id=org_id, screenshot=b"png"
+        )
+        view = b"<p>matrix</p>"
+        session.add(
+            Evidence(
+                capture_id=capture.id,
+                kind="wml_view",
+                digest=blobs.put(view),
+                size=len(view),
+                media_type="text/html; charset=utf-8",
+            )
+        )
+        return capture.id
+
+
+def _campaign(w: World, org_id: int | None, state: str = "running") -> int:
+    """A fresh campaign of ``org_id`` in ``state`` for the campaign routes to act on."""
+    assert org_id is not None
+    with w.db.session() as session:
+        campaign = Campaign(
+            name=f"matrix-{next(w.numbers)}",
+            org_id=org_id,
+            created_by="matrix",
+            profile="android",
+            selection={"kind": "list"},
+            state=state,
+        )
+        session.add(campaign)
+        session.flush()
+        return campaign.id
+
+
+def _probe_job(w: World, caller: Caller, _: int | None) -> Response:
+    """Ask for a probe, then look at the job (one's own; 403 before that without the right)."""
+    asked = call(w, caller, "POST", "/api/probe", json={"url": "http://matrix.test/"})
+    job_id = asked.json()["job_id"] if asked.status_code == 202 else 1
+    return call(w, caller, "GET", f"/api/probe/jobs/{job_id}")
+
+
 _DECISION = {"target": "matrix.test", "verdict": "porn", "reason": "matrix"}
 
 
@@ -338,6 +385,12 @@ def _user_orgs(w: World, user_ids: list[int]) -> list[int]:
 def _token_orgs(w: World, token_ids: list[int]) -> list[int]:
     with w.db.session() as session:
         return list(session.scalars(select(ApiToken.org_id).where(ApiToken.id.in_(token_ids))))
+
+
+def _capture_orgs(w: World, capture_ids: list[int]) -> list[int]:
+    with w.db.session() as session:
+        query = select(Capture.org_id).where(Capture.id.in_(capture_ids))
+        return [org for org in session.scalars(query) if org is not None]
 
 
 def _leaks(
@@ -596,6 +649,107 @@ RECIPES: dict[str, Recipe] = {
         leaks=_leaks(lambda w, r: [i["org_id"] for i in r.json() if i["org_id"] is not None]),
     ),
     "GET /api/registry/exports/{kind}": Recipe(get("/api/registry/exports/connection")),
+    # The prober's API (jingwang.web.routes.probe_api): captures and campaigns by organisation.
+    "POST /api/probe": Recipe(post("/api/probe", json={"url": "http://matrix.test/"})),
+    "GET /api/probe/jobs/{job_id}": Recipe(_probe_job),
+    "GET /api/probe/profiles": Recipe(get("/api/probe/profiles")),
+    "GET /api/probe/candidates": Recipe(get("/api/probe/candidates")),
+    "GET /api/captures": Recipe(
+        get("/api/captures"),
+        leaks=_leaks(lambda w, r: _capture_orgs(w, [c["id"] for c in r.json()])),
+    ),
+    "GET /api/captures/{capture_id}": Recipe(
+        lambda w, c, o: call(w, c, "GET", f"/api/captures/{_capture(w, o)}"), "org"
+    ),
+    "GET /api/captures/{capture_id}/warc": Recipe(
+        lambda w, c, o: call(w, c, "GET", f"/api/captures/{_capture(w, o)}/warc"), "org"
+    ),
+    "GET /api/captures/{capture_id}/screenshot": Recipe(
+        lambda w, c, o: call(w, c, "GET", f"/api/captures/{_capture(w, o)}/screenshot"), "org"
+    ),
+    "GET /api/captures/{capture_id}/wml-view": Recipe(
+        lambda w, c, o: call(w, c, "GET", f"/api/captures/{_capture(w, o)}/wml-view"), "org"
+    ),
+    "POST /api/captures/export.wacz": Recipe(
+        lambda w, c, o: call(
+            w, c, "POST", "/api/captures/export.wacz", json={"ids": [_capture(w, o)]}
+        ),
+        "body_org",
+    ),
+    "POST /api/evidence/verify": Recipe(
+        lambda w, c, o: call(
+            w, c, "POST", "/api/evidence/verify", json={"capture_id": _capture(w, o)}
+        ),
+        "body_org",
+    ),
+    "POST /api/campaigns": Recipe(
+        lambda w, c, o: call(
+            w,
+            c,
+            "POST",
+            "/api/campaigns",
+            json={
+                "name": "matrix",
+                "selection": {"kind": "list"},
+                "urls": [f"http://m{next(w.numbers)}.matrix.test/"],
+                "org_id": o,
+            },
+        ),
+        "body_org",
+    ),
+    "GET /api/campaigns": Recipe(
+        get("/api/campaigns"), leaks=_leaks(lambda w, r: [c["org_id"] for c in r.json()])
+    ),
+    "GET /api/campaigns/{campaign_id}": Recipe(
+        lambda w, c, o: call(w, c, "GET", f"/api/campaigns/{_campaign(w, o)}"), "org"
+    ),
+    "GET /api/campaigns/{campaign_id}/report": Recipe(
+        lambda w, c, o: call(w, c, "GET", f"/api/campaigns/{_campaign(w, o)}/report"), "org"
+    ),
+    "POST /api/campaigns/{campaign_id}/pause": Recipe(
+        lambda w, c, o: call(w, c, "POST", f"/api/campaigns/{_campaign(w, o)}/pause"), "org"
+    ),
+    "POST /api/campaigns/{campaign_id}/resume": Recipe(
+        lambda w, c, o: call(w, c, "POST", f"/api/campaigns/{_campaign(w, o, 'paused')}/resume"),
+        "org",
+    ),
+    "POST /api/campaigns/{campaign_id}/cancel": Recipe(
+        lambda w, c, o: call(w, c, "POST", f"/api/campaigns/{_campaign(w, o)}/cancel"), "org"
+    ),
+    # The probing pages (jingwang.web.routes.probe, probe_campaigns): the same reach as the API.
+    "GET /probe": Recipe(get("/probe"), leaks=_leaks(lambda w, r: _ids(r'data-org-id="(\d+)"')(r))),
+    "POST /probe": Recipe(post("/probe", data={"url": "http://matrix.test/"})),
+    "GET /probe/pending/{job_id}": Recipe(
+        lambda w, c, _: call(w, c, "GET", f"/probe/pending/{w.job_id}")  # not a probe: 422
+    ),
+    "GET /probe/captures/{capture_id}": Recipe(
+        lambda w, c, o: call(w, c, "GET", f"/probe/captures/{_capture(w, o)}"), "org"
+    ),
+    "POST /probe/captures/{capture_id}/verify": Recipe(
+        lambda w, c, o: call(w, c, "POST", f"/probe/captures/{_capture(w, o)}/verify"), "org"
+    ),
+    "GET /probe/captures/{capture_id}/wacz": Recipe(
+        lambda w, c, o: call(w, c, "GET", f"/probe/captures/{_capture(w, o)}/wacz"), "org"
+    ),
+    "GET /probe/campaigns": Recipe(
+        get("/probe/campaigns"), leaks=_leaks(lambda w, r: _ids(r'data-org-id="(\d+)"')(r))
+    ),
+    "POST /probe/campaigns": Recipe(
+        lambda w, c, _: call(
+            w,
+            c,
+            "POST",
+            "/probe/campaigns",
+            data={"name": "matrix", "urls": f"http://p{next(w.numbers)}.matrix.test/"},
+        )
+    ),
+    "GET /probe/campaigns/{campaign_id}": Recipe(
+        lambda w, c, o: call(w, c, "GET", f"/probe/campaigns/{_campaign(w, o)}"), "org"
+    ),
+    "POST /probe/campaigns/{campaign_id}/{action}": Recipe(
+        lambda w, c, o: call(w, c, "POST", f"/probe/campaigns/{_campaign(w, o)}/pause"), "org"
+    ),
+    "GET /probe/candidates": Recipe(get("/probe/candidates")),
 }
 
 

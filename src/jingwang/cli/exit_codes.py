@@ -14,6 +14,7 @@ from jingwang.errors import (
     PermissionDenied,
     StoreError,
 )
+from jingwang.probe.errors import CampaignStateError, ProbeRefused
 
 
 class ExitCode(IntEnum):
@@ -27,10 +28,12 @@ class ExitCode(IntEnum):
     CONFIG = 7  # settings that cannot work
     UNAVAILABLE = 8  # a needed service (database, queue, browser) is missing or down
     STORE = 9  # storage trouble, e.g. a corrupt blob
-    REFUSED = 10  # a check answered no (registry connect-check: the connection is refused)
+    REFUSED = 10  # a check answered no (connect-check refused; the prober's guard refused a URL)
 
 
 _BY_ERROR: tuple[tuple[type[JingwangError], ExitCode], ...] = (
+    (ProbeRefused, ExitCode.REFUSED),  # the prober's address guard said no
+    (CampaignStateError, ExitCode.CONFLICT),
     (InvalidInput, ExitCode.INVALID_INPUT),
     (NotFound, ExitCode.NOT_FOUND),
     (Conflict, ExitCode.CONFLICT),

@@ -30,6 +30,8 @@ EVENT_MODULES: tuple[str, ...] = (
     "jingwang.audit.events",
     "jingwang.decisions.events",
     "jingwang.jobs.events",
+    "jingwang.probe.events",
+    "jingwang.probe.campaign_events",
     "jingwang.registry.events",
 )
 

@@ -3,7 +3,9 @@
 So far: the parties of the 2009 plan as organisations with one login per role (from
 :mod:`jingwang.accounts.demo`); a registry of filings, a sublet chain and connections, loaded
 through the CSV importer (:mod:`.registry`); a few sample evidence files in the blob store; and a
-`blobs.verify` job the worker runs, whose result event lands in the hash-chained audit log.
+`blobs.verify` job the worker runs, whose result event lands in the hash-chained audit log;
+and, when the sample mobile web runs (:mod:`.probing`), probing campaigns over the registry run
+to completion, so captures with their evidence are there when the UI opens.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from jingwang.accounts.demo import DemoLogin, seed_demo_accounts
+from jingwang.demo.probing import DemoWeb, ProbingSummary, seed_probing
 from jingwang.demo.registry import seed_demo_findings, seed_demo_registry
 from jingwang.jobs import enqueue
 from jingwang.settings import Settings
@@ -36,10 +39,15 @@ class DemoSummary:
     logins: list[DemoLogin]
     registry_rows: int
     findings: int
+    probing: ProbingSummary | None = None
 
 
-def seed_demo(settings: Settings) -> DemoSummary:
-    """Migrate the demo database and load the demo data; idempotent."""
+def seed_demo(settings: Settings, web: DemoWeb | None = None) -> DemoSummary:
+    """Migrate the demo database and load the demo data; idempotent.
+
+    With ``web`` (the running sample web; ``settings`` point the prober at it) the demo's
+    probing campaigns are created and run too.
+    """
     db = create_database(settings.resolved_database_url)
     try:
         upgrade(db)
@@ -56,6 +64,7 @@ def seed_demo(settings: Settings) -> DemoSummary:
                 c.get("new", 0) + c.get("still_open", 0) + c.get("reopened", 0)
                 for c in audit.counts.values()
             )
+        probing = seed_probing(settings, db, store, web) if web is not None else None
     finally:
         db.dispose()
     return DemoSummary(
@@ -64,6 +73,7 @@ def seed_demo(settings: Settings) -> DemoSummary:
         logins=logins,
         registry_rows=sum(r.added for r in reports),
         findings=findings,
+        probing=probing,
     )
 
 

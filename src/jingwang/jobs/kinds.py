@@ -45,7 +45,12 @@ if TYPE_CHECKING:
 
 PayloadT = TypeVar("PayloadT", bound=BaseModel)
 
-BUILTIN_MODULES = ("jingwang.jobs.builtin", "jingwang.audit.job", "jingwang.registry.audits.job")
+BUILTIN_MODULES = (
+    "jingwang.jobs.builtin",
+    "jingwang.audit.job",
+    "jingwang.registry.audits.job",
+    "jingwang.probe.jobs",
+)
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,8 @@ DEFAULT_SCHEDULES = (
         payload={"mode": "full"},
         interval_seconds=86400,
     ),
+    # Starts the next round of scheduled probing campaigns whose time has come.
+    ScheduleSpec(name="probe.schedule.periodic", kind="probe.schedule", interval_seconds=300),
 )
 # Default schedules whose interval a setting decides: the setting wins at every worker start.
 INTERVAL_SETTINGS = {"audit.checkpoint.periodic": "audit_checkpoint_interval_seconds"}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import zlib
 from typing import Protocol
 
-import brotli  # type: ignore[import-untyped]
+import brotli
 
 
 class _Stage(Protocol):

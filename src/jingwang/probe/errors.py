@@ -6,7 +6,7 @@ Every refusal is a :class:`ProbeRefused` with its own stable code, so the CLI ex
 
 from __future__ import annotations
 
-from jingwang.errors import InvalidInput, JingwangError
+from jingwang.errors import InvalidInput, JingwangError, NotFound
 
 
 class ProbeError(JingwangError):
@@ -49,11 +49,32 @@ class CampaignStateError(ProbeError):
     code = "probe.campaign_state"
 
 
+class CaptureNotFound(NotFound):
+    """No capture with that id, or none the actor may see (the two are not told apart)."""
+
+    code = "probe.capture_not_found"
+
+
+class EvidenceNotFound(NotFound):
+    """The capture has no artefact of that kind (no screenshot of a WML page, …)."""
+
+    code = "probe.evidence_not_found"
+
+
+class ProbeJobNotFound(NotFound):
+    """No probe job with that id that the caller asked for."""
+
+    code = "probe.job_not_found"
+
+
 __all__ = [
     "AddressForbidden",
     "CampaignStateError",
+    "CaptureNotFound",
+    "EvidenceNotFound",
     "PortForbidden",
     "ProbeError",
+    "ProbeJobNotFound",
     "ProbeRefused",
     "SchemeForbidden",
     "URLForbidden",

@@ -25,8 +25,8 @@ from contextlib import AsyncExitStack
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from playwright.async_api import Browser, Request, Route, WebSocketRoute, async_playwright
 from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import Request, Route, WebSocketRoute, async_playwright
 
 from jingwang.probe.errors import ProbeRefused, UnknownProfile
 from jingwang.probe.fetch import Fetcher
@@ -61,6 +61,7 @@ _DROPPED = frozenset(
     {
         "content-encoding",
         "content-length",
+        "content-disposition",  # "attachment" would make Chromium download, not show
         "transfer-encoding",
         "connection",
         "keep-alive",
@@ -95,8 +96,12 @@ async def take_screenshot(
     policy: AddressPolicy,
     resolver: HostResolver,
     fetcher: Fetcher | None = None,
+    browser: SharedBrowser | None = None,
 ) -> bytes | None:
     """A PNG of the final page's first screen; None when there is none to take or it failed.
+
+    ``browser``: a :class:`SharedBrowser` a runner keeps open for many screenshots (a launch
+    of Chromium costs a second or more); without it one is launched for this page.
 
     None when screenshots are off, Chromium is missing, the page is not HTML / XHTML-MP, or the
     browser did not finish within ``probe_screenshot_timeout_seconds`` (logged).
@@ -105,12 +110,46 @@ async def take_screenshot(
         return None
     try:
         return await asyncio.wait_for(
-            _shoot(result, settings, policy, resolver, fetcher),
+            _shoot(result, settings, policy, resolver, fetcher, browser),
             timeout=settings.probe_screenshot_timeout_seconds,
         )
     except (TimeoutError, PlaywrightError) as exc:
         log.warning("no screenshot of %s: %s", result.final_url or result.url, exc)
         return None
+
+
+class SharedBrowser:
+    """One Chromium for many screenshots, launched on first use, closed on exit.
+
+    Each screenshot still gets a fresh browser context (no cookies, cache or storage shared
+    between captures) with every request intercepted.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._playwright: Any = None
+        self._browser: Browser | None = None
+        self._lock = asyncio.Lock()
+
+    async def __aenter__(self) -> SharedBrowser:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._browser is not None:
+            await self._browser.close()
+        if self._playwright is not None:
+            await self._playwright.stop()
+        self._browser = self._playwright = None
+
+    async def browser(self) -> Browser:
+        async with self._lock:
+            if self._browser is None or not self._browser.is_connected():
+                if self._playwright is None:
+                    self._playwright = await async_playwright().start()
+                self._browser = await self._playwright.chromium.launch(
+                    executable_path=str(self.settings.chromium_path), args=list(CHROMIUM_ARGS)
+                )
+            return self._browser
 
 
 async def _shoot(
@@ -119,6 +158,7 @@ async def _shoot(
     policy: AddressPolicy,
     resolver: HostResolver,
     fetcher: Fetcher | None,
+    shared: SharedBrowser | None = None,
 ) -> bytes:
     final = result.final
     assert final is not None  # checked by wants_screenshot
@@ -126,11 +166,9 @@ async def _shoot(
     async with AsyncExitStack() as stack:
         if fetcher is None:
             fetcher = await stack.enter_async_context(Fetcher(settings))
-        playwright = await stack.enter_async_context(async_playwright())
-        browser = await playwright.chromium.launch(
-            executable_path=str(settings.chromium_path), args=list(CHROMIUM_ARGS)
-        )
-        stack.push_async_callback(browser.close)
+        if shared is None:
+            shared = await stack.enter_async_context(SharedBrowser(settings))
+        browser = await shared.browser()
         mobile = profile.name != "desktop"
         context = await browser.new_context(
             user_agent=profile.user_agent,
@@ -193,7 +231,7 @@ class _Interceptor:
             self.document_served = True
             await route.fulfill(
                 status=self.final.status or 200,
-                headers=_headers(self.final),
+                headers=_document_headers(self.final),
                 body=self.final.body,
             )
             return
@@ -255,4 +293,24 @@ def _headers(exchange: Exchange) -> dict[str, str]:
     return headers
 
 
-__all__ = ["CHROMIUM_ARGS", "SCREENSHOT_KINDS", "take_screenshot", "wants_screenshot"]
+def _document_headers(exchange: Exchange) -> dict[str, str]:
+    """The captured page's headers, with the WAP XHTML type shown as the XHTML it is.
+
+    Chromium does not render ``application/vnd.wap.xhtml+xml``: it would download the page.
+    """
+    headers = _headers(exchange)
+    media = headers.get("content-type", "")
+    if media.lower().startswith("application/vnd.wap.xhtml+xml"):
+        headers["content-type"] = (
+            "application/xhtml+xml" + media[len("application/vnd.wap.xhtml+xml") :]
+        )
+    return headers
+
+
+__all__ = [
+    "CHROMIUM_ARGS",
+    "SCREENSHOT_KINDS",
+    "SharedBrowser",
+    "take_screenshot",
+    "wants_screenshot",
+]

@@ -33,6 +33,7 @@ from jingwang.errors import (
     NotFound,
     PermissionDenied,
 )
+from jingwang.probe.errors import CampaignStateError, ProbeRefused
 from jingwang.web.i18n import LANG_COOKIE, N_
 from jingwang.web.pages import Pages
 
@@ -40,6 +41,8 @@ log = logging.getLogger(__name__)
 
 # Most specific first: the first class the error is an instance of decides.
 STATUS_BY_ERROR: Final[tuple[tuple[type[JingwangError], int], ...]] = (
+    (ProbeRefused, 422),  # the prober's address guard said no (probe.*)
+    (CampaignStateError, 409),
     (InvalidInput, 422),
     (NotFound, 404),
     (Conflict, 409),

@@ -14,6 +14,9 @@ from jingwang.web.routes import (
     home,
     jobs,
     jobs_api,
+    probe,
+    probe_api,
+    probe_campaigns,
     registry,
     registry_api,
     registry_gate,
@@ -31,12 +34,15 @@ ROUTERS: tuple[APIRouter, ...] = (
     jobs_api.router,
     decisions.router,
     decisions_api.router,
+    probe_api.router,
     registry_io.router,  # before registry's routes: /registry/imports is not a registry page id
     registry_io_api.router,
     registry.router,
     registry_api.router,
     registry_gate.router,
     registry_gate.api_router,
+    probe.router,
+    probe_campaigns.router,
 )
 
 __all__ = ["ROUTERS"]

@@ -1,0 +1,397 @@
+"""The campaign runner: one event loop keeps ``probe_concurrency`` probes in flight.
+
+It claims due targets from the frontier in batches (:func:`.frontier.claim`), probes each with
+:func:`jingwang.probe.probe.probe_url` (and a screenshot when enabled), then records the
+capture (:func:`.service.record_probe`) and finishes the target (:func:`.frontier.finish`) in
+one short transaction. A capture is unique per (target, round), so a runner killed after that
+commit never records it twice; one killed before leaves the lease to expire, and the target is
+probed again (a fetch that was in flight at the kill may be repeated, never recorded twice).
+
+Database work runs in one worker thread (short transactions, one writer, which SQLite wants
+anyway) so the event loop keeps fetching meanwhile. Results are written and dropped: memory
+does not grow with the campaign. The runner checks the campaign's state at every batch and
+stops claiming when it is paused or cancelled, when ``stop`` is set, or after ``max_seconds``;
+probes in flight finish and are recorded. When the frontier is empty the round is done
+(:func:`.campaigns.finish_round`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final, TypeVar
+
+from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from jingwang.probe.screenshot import SharedBrowser
+
+from jingwang.probe.campaigns import finish_round, mark_running, record_candidates
+from jingwang.probe.frontier import (
+    ClaimedTarget,
+    Finish,
+    Politeness,
+    claim,
+    finish,
+    next_due,
+    parse_retry_after,
+    wants_retry,
+)
+from jingwang.probe.models import Campaign, Target
+from jingwang.probe.service import record_probe
+from jingwang.probe.types import Outcome, ProbeResult
+from jingwang.settings import Settings
+from jingwang.store import BlobStore, Database
+from jingwang.store.base import utcnow
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+ProbeFn = Callable[[str, str], Awaitable[ProbeResult]]  # (url, profile) -> result
+IDLE_POLL_SECONDS: Final = 1.0  # longest sleep while every due target waits for its host
+BUSY_POLL_SECONDS: Final = 0.2  # re-claim this often while probes are in flight
+WRITE_BATCH: Final = 32  # finished probes recorded in one transaction
+MIN_WAIT_SECONDS: Final = 0.05  # due hosts busy with other runners: ask again this soon
+
+
+@dataclass
+class RunReport:
+    """What one run of a campaign did, and why it stopped."""
+
+    campaign_id: int
+    round: int = 0
+    claimed: int = 0
+    recorded: int = 0  # captures recorded (or found already recorded)
+    retried: int = 0  # 429/503 answers put back in the queue for after the back-off
+    failed: int = 0  # probes that raised (the target is marked failed, with the error)
+    lost: int = 0  # results dropped because the lease was lost meanwhile
+    stopped: str = ""  # done | paused | cancelled | queued | stop | time
+    seconds: float = 0.0
+    errors: list[str] = field(default_factory=list)  # the first few probe failures
+
+
+@dataclass(frozen=True)
+class _Done:
+    """A finished probe waiting to be recorded by the writer."""
+
+    target: ClaimedTarget
+    result: ProbeResult
+    shot: bytes | None
+    written: asyncio.Future[str]
+
+
+@dataclass(frozen=True)
+class _Campaign:
+    id: int
+    round: int
+    profile: str
+    org_id: int
+    discovery: bool
+    created_by: str
+
+
+class _Runner:
+    def __init__(
+        self,
+        settings: Settings,
+        db: Database,
+        blobs: BlobStore,
+        campaign_id: int,
+        *,
+        max_seconds: float | None,
+        stop: threading.Event | None,
+        heartbeat: Callable[[], None] | None,
+        probe: ProbeFn | None,
+    ) -> None:
+        self.settings, self.db, self.blobs = settings, db, blobs
+        self.rules = Politeness.from_settings(settings)
+        self.report = RunReport(campaign_id)
+        self.campaign_id = campaign_id
+        self.deadline = time.monotonic() + max_seconds if max_seconds is not None else None
+        self.stop = stop or threading.Event()
+        self.heartbeat = heartbeat
+        self.probe = probe
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="probe-db")
+        self._browser: SharedBrowser | None = None  # one Chromium for the run's screenshots
+        self.pending: list[_Done] = []
+        self.wake = asyncio.Event()
+
+    async def _db(self, fn: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
+
+    # the loop ---------------------------------------------------------------------------------
+
+    async def run(self) -> RunReport:
+        started = time.monotonic()
+        try:
+            campaign = await self._db(self._start)
+            if campaign is not None:
+                self.report.round = campaign.round
+                if self.probe is not None:
+                    await self._loop(campaign, self.probe)
+                else:
+                    await self._with_fetcher(campaign)
+        finally:
+            self.executor.shutdown(wait=True)
+            self.report.seconds = round(time.monotonic() - started, 3)
+        return self.report
+
+    async def _with_fetcher(self, campaign: _Campaign) -> None:
+        from jingwang.probe.fetch import Fetcher
+        from jingwang.probe.probe import probe_url
+        from jingwang.probe.resolver import Resolver
+        from jingwang.probe.screenshot import SharedBrowser
+
+        resolver = Resolver.from_settings(self.settings)
+        async with Fetcher(self.settings) as fetcher, SharedBrowser(self.settings) as browser:
+            self._browser = browser
+
+            async def probe(url: str, profile: str) -> ProbeResult:
+                return await probe_url(
+                    url, settings=self.settings, profile=profile, resolver=resolver, fetcher=fetcher
+                )
+
+            await self._loop(campaign, probe)
+
+    async def _loop(self, campaign: _Campaign, probe: ProbeFn) -> None:
+        tasks: set[asyncio.Task[None]] = set()
+        writer = asyncio.create_task(self._writer(campaign))
+        try:
+            while not self._should_stop():
+                if self.heartbeat is not None:
+                    self.heartbeat()
+                free = self.settings.probe_concurrency - len(tasks)
+                if free > 0:
+                    state, claims = await self._db(self._claim, free)
+                    if state != "running":
+                        self.report.stopped = state
+                        break
+                    self.report.claimed += len(claims)
+                    for target in claims:
+                        tasks.add(asyncio.create_task(self._one(campaign, target, probe)))
+                    if not claims and not tasks:
+                        if await self._idle():
+                            break
+                        continue
+                    full = len(claims) == free
+                else:
+                    full = True
+                if tasks:
+                    done, tasks = await asyncio.wait(
+                        tasks,
+                        timeout=None if full else BUSY_POLL_SECONDS,
+                        return_when=asyncio.FIRST_COMPLETED,
+                    )
+                    for task in done:
+                        task.result()
+        finally:
+            if tasks:
+                await asyncio.gather(*tasks)
+            writer.cancel()
+            await asyncio.gather(writer, return_exceptions=True)
+
+    def _should_stop(self) -> bool:
+        if self.stop.is_set():
+            self.report.stopped = "stop"
+            return True
+        if self.deadline is not None and time.monotonic() >= self.deadline:
+            self.report.stopped = "time"
+            return True
+        return False
+
+    async def _idle(self) -> bool:
+        """Nothing claimed and nothing in flight: finish the round, or wait for the next due."""
+        done, wait = await self._db(self._finish_or_wait)
+        if done:
+            self.report.stopped = "done"
+            return True
+        if self.deadline is not None:
+            wait = min(wait, max(0.0, self.deadline - time.monotonic()))
+        await asyncio.sleep(min(wait, IDLE_POLL_SECONDS))
+        return False
+
+    async def _one(self, campaign: _Campaign, target: ClaimedTarget, probe: ProbeFn) -> None:
+        try:
+            result = await probe(target.url, campaign.profile)
+            shot = await self._screenshot(result)
+            written: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+            self.pending.append(_Done(target, result, shot, written))
+            self.wake.set()
+            outcome = await written
+        except Exception as exc:  # a bug or a failure outside the probe's own error handling
+            log.exception("probe of %s (target %d) failed", target.url, target.id)
+            if len(self.report.errors) < 10:
+                self.report.errors.append(f"{target.url}: {exc!r}")
+            outcome = await self._db(self._fail, target, f"{type(exc).__name__}: {exc}")
+        setattr(self.report, outcome, getattr(self.report, outcome) + 1)
+
+    async def _screenshot(self, result: ProbeResult) -> bytes | None:
+        if not self.settings.probe_screenshots or result.outcome is Outcome.REFUSED:
+            return None
+        if result.page is None or result.page.kind not in ("html", "xhtml-mp"):
+            return None
+        from jingwang.probe.guard import AddressPolicy
+        from jingwang.probe.resolver import Resolver
+        from jingwang.probe.screenshot import take_screenshot
+
+        return await take_screenshot(
+            result,
+            settings=self.settings,
+            policy=AddressPolicy.from_settings(self.settings),
+            resolver=Resolver.from_settings(self.settings),
+            browser=self._browser,
+        )
+
+    async def _writer(self, campaign: _Campaign) -> None:
+        """Record finished probes in batches: one transaction (one commit) for several."""
+        while True:
+            await self.wake.wait()
+            self.wake.clear()
+            while self.pending:
+                batch = self.pending[:WRITE_BATCH]
+                del self.pending[:WRITE_BATCH]
+                try:
+                    outcomes = await self._db(self._record_many, campaign, batch)
+                except Exception as exc:  # the batch rolled back: each probe is failed alone
+                    for item in batch:
+                        item.written.set_exception(exc)
+                    continue
+                for item, outcome in zip(batch, outcomes, strict=True):
+                    item.written.set_result(outcome)
+
+    # database work (in the executor thread) ---------------------------------------------------
+
+    def _start(self) -> _Campaign | None:
+        with self.db.session() as session:
+            campaign = session.get(Campaign, self.campaign_id)
+            if campaign is None:
+                self.report.stopped = "missing"
+                return None
+            if not mark_running(session, campaign.id, utcnow()):
+                session.refresh(campaign)
+                self.report.stopped = campaign.state
+                return None
+            return _Campaign(
+                campaign.id,
+                campaign.round,
+                campaign.profile,
+                campaign.org_id,
+                campaign.discovery,
+                campaign.created_by,
+            )
+
+    def _claim(self, limit: int) -> tuple[str, list[ClaimedTarget]]:
+        with self.db.session() as session:
+            state = session.get(Campaign, self.campaign_id, populate_existing=True)
+            if state is None or state.state != "running":
+                return (state.state if state else "missing"), []
+            return "running", claim(session, self.campaign_id, limit=limit, politeness=self.rules)
+
+    def _finish_or_wait(self) -> tuple[bool, float]:
+        with self.db.session() as session:
+            if finish_round(session, self.campaign_id, utcnow()):
+                return True, 0.0
+            due = next_due(session, self.campaign_id)
+        if due is None:  # only leases of other runners (or expired ones) are left
+            return False, IDLE_POLL_SECONDS
+        return False, max(MIN_WAIT_SECONDS, (due - utcnow()).total_seconds())
+
+    def _record_many(self, campaign: _Campaign, batch: list[_Done]) -> list[str]:
+        with self.db.session() as session:
+            return [
+                self._record(session, campaign, item.target, item.result, item.shot)
+                for item in batch
+            ]
+
+    def _record(
+        self,
+        session: Session,
+        campaign: _Campaign,
+        target: ClaimedTarget,
+        result: ProbeResult,
+        shot: bytes | None,
+    ) -> str:
+        final = result.final
+        status = final.status if final is not None else None
+        retry_after = parse_retry_after(final.header("retry-after")) if final else None
+        row = session.get(Target, target.id, with_for_update=True, populate_existing=True)
+        if row is None or row.lease_token != target.token:
+            return "lost"
+        if wants_retry(target, status, self.rules):
+            finish(
+                session,
+                target,
+                Finish(outcome=None, status=status, retry_after=retry_after),
+                politeness=self.rules,
+            )
+            return "retried"
+        capture = record_probe(
+            session,
+            self.blobs,
+            result,
+            actor_name=campaign.created_by,
+            org_id=campaign.org_id,
+            campaign_id=campaign.id,
+            target_id=target.id,
+            round=target.round,
+            screenshot=shot,
+        )
+        if campaign.discovery and result.discovered_hosts:
+            record_candidates(session, capture, result.discovered_hosts)
+        finish(
+            session,
+            target,
+            Finish(
+                outcome=capture.outcome,
+                capture_id=capture.id,
+                status=status,
+                retry_after=retry_after,
+                error=result.error,
+            ),
+            politeness=self.rules,
+        )
+        return "recorded"
+
+    def _fail(self, target: ClaimedTarget, error: str) -> str:
+        with self.db.session() as session:
+            kept = finish(
+                session, target, Finish(outcome=None, error=error[:2000]), politeness=self.rules
+            )
+        return "failed" if kept else "lost"
+
+
+def run_campaign(
+    settings: Settings,
+    db: Database,
+    blobs: BlobStore,
+    campaign_id: int,
+    *,
+    max_seconds: float | None = None,
+    stop: threading.Event | None = None,
+    heartbeat: Callable[[], None] | None = None,
+    probe: ProbeFn | None = None,
+) -> RunReport:
+    """Run the campaign's current round until it is done, paused, stopped or out of time.
+
+    ``probe`` replaces the network probe (``probe_url`` with one shared fetcher): the seam
+    for a runner that probes by other means. Safe to run in several processes at once.
+    """
+    runner = _Runner(
+        settings,
+        db,
+        blobs,
+        campaign_id,
+        max_seconds=max_seconds,
+        stop=stop,
+        heartbeat=heartbeat,
+        probe=probe,
+    )
+    return asyncio.run(runner.run())
+
+
+__all__ = ["ProbeFn", "RunReport", "run_campaign"]
