@@ -74,7 +74,11 @@ def test_worker_env_carries_every_setting(settings: Settings):
 
 def test_worker_env_round_trips_through_settings(settings: Settings, monkeypatch):
     # Lists travel as JSON: give each list setting a value to carry.
-    lists = {k: ["example.module"] for k, v in settings.model_dump().items() if isinstance(v, list)}
+    lists = {
+        k: [8081] if k.endswith("_ports") else ["example.module"]
+        for k, v in settings.model_dump().items()
+        if isinstance(v, list)
+    }
     sent = settings.model_copy(update={**lists, "data_dir": settings.data_dir.resolve()})
     for name, value in worker_env(sent, base={}).items():
         monkeypatch.setenv(name, value)

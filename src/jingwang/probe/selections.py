@@ -29,6 +29,7 @@ from typing import Any, Final
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
+from jingwang.accounts.models import Organisation
 from jingwang.accounts.policy import Actor, deny, visible_org_ids
 from jingwang.errors import InvalidInput
 from jingwang.registry.compliance import filed_on, subtree_ids
@@ -121,7 +122,8 @@ def _need(actor: Actor, org_id: int, reach: frozenset[int]) -> None:
 
 def sublet_tree(session: Session, org_id: int, on: dt.date) -> set[int]:
     """``org_id``, the organisations below it, and those it lets to, along the chain."""
-    found = {org_id} | set(session.scalars(select(subtree_ids(org_id))))
+    below = select(Organisation.id).where(Organisation.id.in_(subtree_ids(org_id)))
+    found = {org_id} | set(session.scalars(below))
     edges: dict[int, set[int]] = {}
     rows = session.execute(
         select(SubletEdge.parent_org_id, SubletEdge.child_org_id).where(
