@@ -233,6 +233,9 @@ def show_cmd(
 
 
 def register(app: typer.Typer) -> None:
+    from jingwang.cli.probe_campaigns import attach  # it imports this module
+
+    attach(probe_app)
     app.add_typer(probe_app, name="probe")
 
 

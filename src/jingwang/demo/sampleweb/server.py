@@ -14,6 +14,7 @@ answer for the politeness benchmark.
 from __future__ import annotations
 
 import asyncio
+import re
 import socket
 import ssl
 import struct
@@ -45,11 +46,34 @@ def request_host(raw: str | None) -> str:
     return host.rsplit(":", 1)[0].rstrip(".")
 
 
+# An absolute link to a sample site, without a port: the generator writes URLs as they would
+# be on port 80 and 443.
+_ABSOLUTE = re.compile(rb"(https?)://([a-z0-9.-]+\.test)(?=[/\"'?#<>\s;]|$)")
+_TEXTUAL = ("text/", "application/vnd.wap.xhtml+xml", "application/xhtml+xml")
+
+
 class _Handler:
     def __init__(self, sample: SampleWeb, latency_s: float, hits: Counter[tuple[str, str]]):
         self.sample = sample
         self.latency_s = latency_s
         self.hits = hits
+        # Ports this server listens on; links between sample sites are given them, so a
+        # cross-host redirect or link reaches this server when it does not run on 80/443.
+        self.ports: dict[bytes, int] = {}
+
+    def localise(self, data: bytes) -> bytes:
+        """``data`` with every port-less absolute sample-web URL given this server's port."""
+        if not self.ports or b".test" not in data:
+            return data
+        return _ABSOLUTE.sub(self._with_port, data)
+
+    def _with_port(self, match: re.Match[bytes]) -> bytes:
+        scheme, host = match.group(1), match.group(2)
+        port = self.ports.get(scheme)
+        default = 443 if scheme == b"https" else 80
+        if port is None or port == default:
+            return match.group(0)
+        return b"%s://%s:%d" % (scheme, host, port)
 
     async def __call__(self, request: web.BaseRequest) -> web.StreamResponse:
         host, path = request_host(request.host), request.path
@@ -64,14 +88,26 @@ class _Handler:
         client = client_class(
             request.headers.get("User-Agent", ""), request.headers.get("Accept", "")
         )
-        return await _deliver(request, resource.pick(client))
+        return await _deliver(request, resource.pick(client), self)
 
 
-def _headers(resource: Resource) -> dict[str, str]:
+def _headers(resource: Resource, handler: _Handler | None = None) -> dict[str, str]:
     headers = dict(resource.headers)
     if resource.content_type:
         headers["Content-Type"] = resource.content_type
+    if handler is not None and "Location" in headers:
+        headers["Location"] = handler.localise(headers["Location"].encode("latin-1")).decode(
+            "latin-1"
+        )
     return headers
+
+
+def _body(resource: Resource, handler: _Handler) -> bytes:
+    data = resource.data()
+    textual = (resource.content_type or "").startswith(_TEXTUAL)
+    if textual and all(name.lower() != "content-encoding" for name, _ in resource.headers):
+        return handler.localise(data)
+    return data
 
 
 def _reset(request: web.BaseRequest, *, rst: bool = True) -> None:
@@ -88,7 +124,9 @@ def _reset(request: web.BaseRequest, *, rst: bool = True) -> None:
     transport.abort()
 
 
-async def _deliver(request: web.BaseRequest, resource: Resource) -> web.StreamResponse:
+async def _deliver(
+    request: web.BaseRequest, resource: Resource, handler: _Handler
+) -> web.StreamResponse:
     behaviour = resource.behaviour
     if behaviour is Behaviour.SLOW_FIRST_BYTE:
         await asyncio.sleep(resource.delay_s)
@@ -97,7 +135,9 @@ async def _deliver(request: web.BaseRequest, resource: Resource) -> web.StreamRe
         raise asyncio.CancelledError  # nothing more to say on a dead connection
     elif behaviour in (Behaviour.DRIP, Behaviour.TRUNCATE):
         return await _stream(request, resource)
-    return web.Response(status=resource.status, body=resource.data(), headers=_headers(resource))
+    return web.Response(
+        status=resource.status, body=_body(resource, handler), headers=_headers(resource, handler)
+    )
 
 
 async def _stream(request: web.BaseRequest, resource: Resource) -> web.StreamResponse:
@@ -177,8 +217,10 @@ class RunningWeb:
         self._runner = web.ServerRunner(server, shutdown_timeout=SHUTDOWN_TIMEOUT_S)
         await self._runner.setup()
         self.http_port = await self._listen(http_port, None)
+        self._handler.ports[b"http"] = self.http_port
         if tls is not None:
             self.https_port = await self._listen(https_port, tls)
+            self._handler.ports[b"https"] = self.https_port
 
     async def _listen(self, port: int, tls: ssl.SSLContext | None) -> int:
         assert self._runner is not None
