@@ -12,10 +12,8 @@ from typing import Annotated
 
 import typer
 
-from jingwang.cli.context import get_context
 from jingwang.cli.exit_codes import ExitCode
-from jingwang.cli.orgs import ready_database
-from jingwang.cli.probe import AsOption, JsonOption, probe_actor
+from jingwang.cli.probe import AsOption, JsonOption, probe_caller
 from jingwang.probe.custody import export_captures, verify_captures
 from jingwang.probe.service import evidence_bytes
 
@@ -38,9 +36,7 @@ def verify_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Re-hash stored evidence; print passed/failed/unknown and problems; exit 1 if any failed."""
-    cli = get_context(ctx)
-    ready_database(cli)
-    actor = probe_actor(cli, as_user)
+    cli, actor = probe_caller(ctx, as_user)
     with cli.db.session() as session:
         report = verify_captures(session, cli.blobs, actor, capture_id=capture, limit=limit)
     if as_json:
@@ -69,9 +65,7 @@ def export_cmd(
     as_user: AsOption = None,
 ) -> None:
     """Export captures (their WARC files, pages and indexes) as one WACZ file."""
-    cli = get_context(ctx)
-    ready_database(cli)
-    actor = probe_actor(cli, as_user)
+    cli, actor = probe_caller(ctx, as_user)
     partial = wacz.with_name(wacz.name + ".partial")
     try:
         with cli.db.session() as session, partial.open("wb") as out:
@@ -93,9 +87,7 @@ def warc_cmd(
     as_user: AsOption = None,
 ) -> None:
     """Write capture ID's WARC file (gzipped WARC 1.1) to a file."""
-    cli = get_context(ctx)
-    ready_database(cli)
-    actor = probe_actor(cli, as_user)
+    cli, actor = probe_caller(ctx, as_user)
     with cli.db.session() as session:
         row, data = evidence_bytes(session, cli.blobs, actor, capture_id, "warc")
     output.write_bytes(data)

@@ -70,6 +70,13 @@ def probe_actor(cli: CliContext, as_user: str | None) -> Actor:
         return actor_for_user(session, user)
 
 
+def probe_caller(ctx: typer.Context, as_user: str | None) -> tuple[CliContext, Actor]:
+    """The CLI context with a ready database, and who acts (the operator or ``--as``)."""
+    cli = get_context(ctx)
+    ready_database(cli)
+    return cli, probe_actor(cli, as_user)
+
+
 def print_detail(cli: CliContext, detail: CaptureDetail) -> None:
     """The capture as people read it: outcome, chain, page, identifiers, images, evidence."""
     out = cli.console
@@ -134,9 +141,7 @@ def url_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Probe URL now and print the capture; exit 10 when the address guard refuses it."""
-    cli = get_context(ctx)
-    ready_database(cli)
-    actor = probe_actor(cli, as_user)
+    cli, actor = probe_caller(ctx, as_user)
     try:
         capture = probe_now(cli.settings, cli.db, cli.blobs, actor, url, profile=profile)
     except ProbeRefused as refusal:
@@ -194,9 +199,7 @@ def captures_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """List captures, newest first."""
-    cli = get_context(ctx)
-    ready_database(cli)
-    actor = probe_actor(cli, as_user)
+    cli, actor = probe_caller(ctx, as_user)
     with cli.db.session() as session:
         found = list_captures(
             session, actor, domain=domain, campaign_id=campaign, outcome=outcome, limit=limit

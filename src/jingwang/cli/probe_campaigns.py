@@ -36,10 +36,9 @@ from jingwang.accounts import Actor
 from jingwang.accounts.models import Organisation
 from jingwang.accounts.orgs import find_org
 from jingwang.accounts.policy import authorize, load_org_scope
-from jingwang.cli.context import CliContext, get_context
+from jingwang.cli.context import CliContext
 from jingwang.cli.exit_codes import ExitCode
-from jingwang.cli.orgs import ready_database
-from jingwang.cli.probe import AsOption, JsonOption, probe_actor
+from jingwang.cli.probe import AsOption, JsonOption, probe_caller
 from jingwang.core.url import URLError
 from jingwang.errors import InvalidInput
 from jingwang.probe.campaign_report import campaign_progress, campaign_report
@@ -445,9 +444,7 @@ def list_cmd(
     Bad lines are reported with their numbers and the good ones probed. Exit 1 when nothing
     could be fetched (no good line, or every URL refused or failed); refusals are reported.
     """
-    cli = get_context(ctx)
-    ready_database(cli)
-    actor = probe_actor(cli, as_user)
+    cli, actor = probe_caller(ctx, as_user)
     urls, bad = read_url_file(file)
     if not as_json:
         _print_rejected(cli, bad, f"{file.name}: line")
@@ -520,9 +517,7 @@ def create_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Create a campaign; the worker runs it, or this command with --run."""
-    cli = get_context(ctx)
-    ready_database(cli)
-    actor = probe_actor(cli, as_user)
+    cli, actor = probe_caller(ctx, as_user)
     urls, bad = read_url_file(file) if file is not None else ([], [])
     if selection == "list" and file is None:
         raise InvalidInput("--selection list needs --file: the URLs to probe", field="file")
@@ -575,9 +570,7 @@ def campaign_list_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """List campaigns, newest first, with their progress."""
-    cli = get_context(ctx)
-    ready_database(cli)
-    actor = probe_actor(cli, as_user)
+    cli, actor = probe_caller(ctx, as_user)
     with cli.db.session() as session:
         rows = [
             _campaign_json(session, campaign)
@@ -610,9 +603,7 @@ def show_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Show a campaign and the progress of its current round."""
-    cli = get_context(ctx)
-    ready_database(cli)
-    actor = probe_actor(cli, as_user)
+    cli, actor = probe_caller(ctx, as_user)
     with cli.db.session() as session:
         info = _campaign_json(session, get_campaign(session, actor, campaign_id))
     if as_json:
@@ -645,9 +636,7 @@ def show_cmd(
 
 
 def _change_cmd(ctx: typer.Context, campaign_id: int, as_user: str | None, change: Any) -> None:
-    cli = get_context(ctx)
-    ready_database(cli)
-    actor = probe_actor(cli, as_user)
+    cli, actor = probe_caller(ctx, as_user)
     with cli.db.session() as session:
         campaign = change(session, actor, campaign_id)
         state = campaign.state
@@ -683,9 +672,7 @@ def report_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """The report of a campaign's round: outcomes, statuses, refusals, identifiers, hosts."""
-    cli = get_context(ctx)
-    ready_database(cli)
-    actor = probe_actor(cli, as_user)
+    cli, actor = probe_caller(ctx, as_user)
     with cli.db.session() as session:
         campaign = get_campaign(session, actor, campaign_id)
         if round is not None and round > campaign.round:
@@ -714,9 +701,7 @@ def run_cmd(
 
     Ctrl-C stops cleanly: probes in flight are recorded and the campaign stays resumable.
     """
-    cli = get_context(ctx)
-    ready_database(cli)
-    actor = probe_actor(cli, as_user)
+    cli, actor = probe_caller(ctx, as_user)
     _runnable(cli, actor, campaign_id)
     _run_and_report(cli, actor, campaign_id, max_seconds=max_seconds, as_json=as_json)
 
@@ -733,9 +718,7 @@ def candidates_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """List hosts that campaigns in discovery mode saw in links and redirects."""
-    cli = get_context(ctx)
-    ready_database(cli)
-    actor = probe_actor(cli, as_user)
+    cli, actor = probe_caller(ctx, as_user)
     with cli.db.session() as session:
         rows: list[dict[str, Any]] = [
             {
