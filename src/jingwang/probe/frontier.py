@@ -30,7 +30,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from sqlalchemy import and_, case, func, insert, select, update
+from sqlalchemy import Table, and_, bindparam, case, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -412,6 +412,130 @@ def finish(
     return True
 
 
+def held(session: Session, targets: Sequence[ClaimedTarget]) -> set[int]:
+    """The ids of ``targets`` whose leases are still theirs (rows locked until commit)."""
+    if not targets:
+        return set()
+    tokens = {target.id: target.token for target in targets}
+    table = _table(Target)
+    rows = session.execute(
+        select(table.c.id, table.c.lease_token)
+        .where(table.c.id.in_(sorted(tokens)), table.c.state == "leased")
+        .order_by(table.c.id)
+        .with_for_update()
+    )
+    return {row.id for row in rows if row.lease_token == tokens[row.id]}
+
+
+def finish_many(
+    session: Session,
+    items: Sequence[tuple[ClaimedTarget, Finish]],
+    *,
+    now: dt.datetime | None = None,
+    politeness: Politeness | None = None,
+) -> list[bool]:
+    """:func:`finish` for a batch, with the same outcome as finishing them one by one in order.
+
+    Targets whose hosts answered 429 or 503 in the batch are finished one by one (the back-off
+    depends on the order); the others with one UPDATE for the targets and one per kind of host
+    change, each run for the whole batch (``executemany``).
+    """
+    now = now or utcnow()
+    rules = politeness or Politeness()
+    kept = held(session, [target for target, _ in items])
+    backing_off = {t.host for t, r in items if t.id in kept and r.status in BACKOFF_STATUSES}
+    done: list[bool] = []
+    plain: list[tuple[ClaimedTarget, Finish]] = []
+    for target, result in items:
+        if target.id not in kept:
+            done.append(False)
+        elif target.host in backing_off:
+            done.append(finish(session, target, result, now=now, politeness=rules))
+        else:
+            plain.append((target, result))
+            done.append(True)
+    if plain:
+        _finish_plain(session, plain, now)
+    return done
+
+
+def _finish_plain(
+    session: Session, items: Sequence[tuple[ClaimedTarget, Finish]], now: dt.datetime
+) -> None:
+    """Finish leased targets whose answers put no host in back-off, and release their hosts."""
+    targets = _table(Target)
+    session.execute(
+        update(targets)
+        .where(
+            targets.c.id == bindparam("b_id"),
+            targets.c.state == "leased",
+            targets.c.lease_token == bindparam("b_token"),
+        )
+        .values(
+            state=bindparam("b_state"),
+            outcome=bindparam("b_outcome"),
+            capture_id=bindparam("b_capture"),
+            error=bindparam("b_error"),
+            lease_token=None,
+            leased_until=None,
+            updated_at=now,
+        ),
+        [
+            {
+                "b_id": target.id,
+                "b_token": target.token,
+                "b_state": "done" if result.outcome in ("ok", "limit") else "failed",
+                "b_outcome": result.outcome,
+                "b_capture": result.capture_id,
+                "b_error": result.error,
+            }
+            for target, result in items
+        ],
+    )
+    released: Counter[str] = Counter(target.host for target, _ in items)
+    last_status: dict[str, int] = {
+        target.host: result.status for target, result in items if result.status is not None
+    }
+    ensure_hosts(session, released, now)  # a target added without its host row: make it now
+    hosts = _table(HostState)
+    inflight = case(
+        (hosts.c.inflight > bindparam("b_count"), hosts.c.inflight - bindparam("b_count")),
+        else_=0,
+    )
+    answered = [
+        {"b_host": host, "b_count": n, "b_status": last_status[host]}
+        for host, n in released.items()
+        if host in last_status
+    ]
+    if answered:  # an HTTP status came: it is the host's last, and any back-off is over
+        session.execute(
+            update(hosts)
+            .where(hosts.c.host == bindparam("b_host"))
+            .values(
+                inflight=inflight,
+                last_status=bindparam("b_status"),
+                backoff_seconds=0.0,
+                updated_at=now,
+            ),
+            answered,
+        )
+    silent = [
+        {"b_host": host, "b_count": n} for host, n in released.items() if host not in last_status
+    ]
+    if silent:
+        session.execute(
+            update(hosts)
+            .where(hosts.c.host == bindparam("b_host"))
+            .values(inflight=inflight, updated_at=now),
+            silent,
+        )
+
+
+def _table(model: Any) -> Table:
+    table: Table = model.__table__
+    return table
+
+
 def _host_answer(
     session: Session, host: str, result: Finish, now: dt.datetime, rules: Politeness
 ) -> float | None:
@@ -511,6 +635,8 @@ __all__ = [
     "counts_by_state",
     "ensure_hosts",
     "finish",
+    "finish_many",
+    "held",
     "host_states",
     "next_due",
     "parse_retry_after",

@@ -9,11 +9,13 @@ WARC keeps the PEM).
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from typing import Any, Final
 from urllib.parse import urlsplit
 
 from jingwang.core.domains import DomainError, registrable_domain, to_ascii
-from jingwang.probe.types import Exchange, ProbeResult, Subresource, TLSInfo
+from jingwang.probe.types import Exchange, PageSummary, ProbeResult, Subresource, TLSInfo
 
 URL_MAX: Final = 2000  # the width of the URL columns; the WARC keeps the whole URL
 TITLE_MAX: Final = 500
@@ -28,6 +30,11 @@ def host_and_domain(url: str) -> tuple[str | None, str | None]:
         return None, None
     if not host:
         return None, None
+    return _host_and_domain(host)
+
+
+@functools.lru_cache(maxsize=4096)  # a campaign asks for the same hosts again and again
+def _host_and_domain(host: str) -> tuple[str | None, str | None]:
     try:
         ascii_host = to_ascii(host)
     except DomainError:
@@ -66,9 +73,49 @@ def _subresource(sub: Subresource) -> dict[str, Any]:
     }
 
 
-def summary_of(result: ProbeResult) -> dict[str, Any]:
-    """The parsed page with its subresources and identifiers, JSON-ready."""
-    page: dict[str, Any] = result.page.to_json() if result.page is not None else {"identifiers": []}
+def page_json(page: PageSummary) -> dict[str, Any]:
+    """:meth:`PageSummary.to_json` as the same JSON, several times faster.
+
+    ``dataclasses.asdict`` deep-copies every string and number; the page is read-only here, so
+    nested dataclasses become dicts and sequences lists (JSON makes no difference between a
+    tuple and a list), and every other value is taken as it is.
+    """
+    plain = _plain(page)
+    assert isinstance(plain, dict)
+    return plain
+
+
+def _plain(value: Any) -> Any:
+    kind: type = type(value)
+    if kind in _LEAVES:
+        return value
+    if hasattr(kind, "__dataclass_fields__"):
+        return {name: _plain(getattr(value, name)) for name in _field_names(kind)}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
+
+
+_LEAVES: Final = frozenset({str, int, float, bool, type(None)})
+
+
+@functools.cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(kind))
+
+
+def summary_of(result: ProbeResult, page_summary: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The parsed page with its subresources and identifiers, JSON-ready.
+
+    ``page_summary``: :func:`page_json` of the result's page when the caller has it already.
+    """
+    page: dict[str, Any]
+    if result.page is None:
+        page = {"identifiers": []}
+    else:
+        page = dict(page_summary) if page_summary is not None else page_json(result.page)
     page["subresources"] = [_subresource(sub) for sub in result.subresources]
     page["discovered_hosts"] = list(result.discovered_hosts)
     page["resolver"] = result.resolver
@@ -100,8 +147,11 @@ def tls_of(exchange: Exchange | None) -> dict[str, Any] | None:
     }
 
 
-def capture_columns(result: ProbeResult) -> dict[str, Any]:
-    """The capture row's columns that come from the result alone."""
+def capture_columns(
+    result: ProbeResult, page_summary: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The capture row's columns that come from the result alone (``page_summary``: as for
+    :func:`summary_of`)."""
     final = result.final
     host, domain = host_and_domain(result.url)
     page = result.page
@@ -124,11 +174,11 @@ def capture_columns(result: ProbeResult) -> dict[str, Any]:
         "refused_code": result.refused_code,
         "error": result.error,
         "chain": chain_of(result),
-        "summary": summary_of(result),
+        "summary": summary_of(result, page_summary),
         "tls": tls_of(final),
         "started_at": result.started_at,
         "finished_at": result.finished_at,
     }
 
 
-__all__ = ["capture_columns", "chain_of", "host_and_domain", "summary_of", "tls_of"]
+__all__ = ["capture_columns", "chain_of", "host_and_domain", "page_json", "summary_of", "tls_of"]

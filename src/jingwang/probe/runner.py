@@ -1,11 +1,15 @@
 """The campaign runner: one event loop keeps ``probe_concurrency`` probes in flight.
 
 It claims due targets from the frontier in batches (:func:`.frontier.claim`), probes each with
-:func:`jingwang.probe.probe.probe_url` (and a screenshot when enabled), then records the
-capture (:func:`.service.record_probe`) and finishes the target (:func:`.frontier.finish`) in
-one short transaction. A capture is unique per (target, round), so a runner killed after that
-commit never records it twice; one killed before leaves the lease to expire, and the target is
-probed again (a fetch that was in flight at the kill may be repeated, never recorded twice).
+:func:`jingwang.probe.probe.probe_url` (and a screenshot when enabled), then records finished
+probes in batches of up to :data:`WRITE_BATCH` (:mod:`.recording`, as
+:func:`.service.record_probe` records one): the WARC files and row columns are prepared and the
+blobs stored durably first, with no lock held; then one short transaction checks the batch's
+leases (one query), inserts its captures and evidence rows, finishes its targets
+(:func:`.frontier.finish_many`) and emits its events. A capture is unique per (target, round),
+so a runner killed after that commit never records it twice; one killed before leaves the lease
+to expire, and the target is probed again (a fetch that was in flight at the kill may be
+repeated, never recorded twice; its blobs, already stored, are simply found again).
 
 Database work runs in one worker thread (short transactions, one writer, which SQLite wants
 anyway) so the event loop keeps fetching meanwhile. Results are written and dropped: memory
@@ -26,24 +30,24 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
-from sqlalchemy.orm import Session
-
 if TYPE_CHECKING:
     from jingwang.probe.screenshot import SharedBrowser
 
-from jingwang.probe.campaigns import finish_round, mark_running, record_candidates
+from jingwang.probe.campaigns import finish_round, mark_running
 from jingwang.probe.frontier import (
     ClaimedTarget,
     Finish,
     Politeness,
     claim,
     finish,
+    finish_many,
+    held,
     next_due,
     parse_retry_after,
     wants_retry,
 )
-from jingwang.probe.models import Campaign, Target
-from jingwang.probe.service import record_probe
+from jingwang.probe.models import Campaign
+from jingwang.probe.recording import Entry, emit_captured, insert_captures, prepare, store
 from jingwang.probe.types import Outcome, ProbeResult
 from jingwang.settings import Settings
 from jingwang.store import BlobStore, Database
@@ -302,60 +306,66 @@ class _Runner:
         return False, max(MIN_WAIT_SECONDS, (due - utcnow()).total_seconds())
 
     def _record_many(self, campaign: _Campaign, batch: list[_Done]) -> list[str]:
+        """Record a batch: prepare and store its evidence first (no lock held), then its
+        captures, target finishes and events in one transaction."""
+        finals = [item.result.final for item in batch]
+        statuses = [final.status if final is not None else None for final in finals]
+        retry = [
+            wants_retry(item.target, status, self.rules)
+            for item, status in zip(batch, statuses, strict=True)
+        ]
+        prepared = {
+            index: prepare(item.result, screenshot=item.shot)
+            for index, item in enumerate(batch)
+            if not retry[index]
+        }
+        store(self.blobs, list(prepared.values()))
         with self.db.session() as session:
-            return [
-                self._record(session, campaign, item.target, item.result, item.shot)
-                for item in batch
-            ]
-
-    def _record(
-        self,
-        session: Session,
-        campaign: _Campaign,
-        target: ClaimedTarget,
-        result: ProbeResult,
-        shot: bytes | None,
-    ) -> str:
-        final = result.final
-        status = final.status if final is not None else None
-        retry_after = parse_retry_after(final.header("retry-after")) if final else None
-        row = session.get(Target, target.id, with_for_update=True, populate_existing=True)
-        if row is None or row.lease_token != target.token:
-            return "lost"
-        if wants_retry(target, status, self.rules):
-            finish(
-                session,
-                target,
-                Finish(outcome=None, status=status, retry_after=retry_after),
-                politeness=self.rules,
+            kept = held(session, [item.target for item in batch])
+            entries = {
+                index: Entry(
+                    prepared[index],
+                    actor_name=campaign.created_by,
+                    org_id=campaign.org_id,
+                    campaign_id=campaign.id,
+                    target_id=item.target.id,
+                    round=item.target.round,
+                )
+                for index, item in enumerate(batch)
+                if index in prepared and item.target.id in kept
+            }
+            recorded = dict(
+                zip(
+                    entries,
+                    insert_captures(session, list(entries.values()), discovery=campaign.discovery),
+                    strict=True,
+                )
             )
-            return "retried"
-        capture = record_probe(
-            session,
-            self.blobs,
-            result,
-            actor_name=campaign.created_by,
-            org_id=campaign.org_id,
-            campaign_id=campaign.id,
-            target_id=target.id,
-            round=target.round,
-            screenshot=shot,
-        )
-        if campaign.discovery and result.discovered_hosts:
-            record_candidates(session, capture, result.discovered_hosts)
-        finish(
-            session,
-            target,
-            Finish(
-                outcome=capture.outcome,
-                capture_id=capture.id,
-                status=status,
-                retry_after=retry_after,
-                error=result.error,
-            ),
-            politeness=self.rules,
-        )
-        return "recorded"
+            finishes: list[tuple[ClaimedTarget, Finish]] = []
+            outcomes: list[str] = []
+            for index, item in enumerate(batch):
+                if item.target.id not in kept:
+                    outcomes.append("lost")
+                    continue
+                final = finals[index]
+                retry_after = parse_retry_after(final.header("retry-after")) if final else None
+                capture = recorded.get(index)
+                finishes.append(
+                    (
+                        item.target,
+                        Finish(
+                            outcome=capture.outcome if capture is not None else None,
+                            capture_id=capture.id if capture is not None else None,
+                            status=statuses[index],
+                            retry_after=retry_after,
+                            error=item.result.error if capture is not None else None,
+                        ),
+                    )
+                )
+                outcomes.append("recorded" if capture is not None else "retried")
+            finish_many(session, finishes, politeness=self.rules)
+            emit_captured(session, list(entries.values()), list(recorded.values()))
+        return outcomes
 
     def _fail(self, target: ClaimedTarget, error: str) -> str:
         with self.db.session() as session:

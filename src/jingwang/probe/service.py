@@ -22,40 +22,38 @@ answered as not found.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from typing import Final
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jingwang import __version__
 from jingwang.accounts.policy import Actor, authorize, has_global_reach, visible_org_ids
 from jingwang.core.events import EventActor
 from jingwang.errors import InvalidInput
 from jingwang.probe import errors
-from jingwang.probe.campaigns import record_candidates
-from jingwang.probe.events import EvidenceCaptured
 from jingwang.probe.guard import AddressPolicy
 from jingwang.probe.models import Campaign, Capture, Evidence
 from jingwang.probe.probe import probe_url
 from jingwang.probe.profiles import get_profile
-from jingwang.probe.render import render_wml_view
+from jingwang.probe.recording import (
+    Entry,
+    emit_captured,
+    insert_captures,
+    prepare,
+    recorded_already,
+    store,
+)
 from jingwang.probe.resolver import Resolver
-from jingwang.probe.rows import capture_columns, host_and_domain
+from jingwang.probe.rows import host_and_domain
 from jingwang.probe.types import Outcome, ProbeResult
-from jingwang.probe.warc import write_warc
 from jingwang.settings import Settings
 from jingwang.store import BlobStore, Database
-from jingwang.store.outbox import emit
 
 READ: Final = "probe:read"
 RUN: Final = "probe:run"
 EXPORT: Final = "evidence:export"
 LIST_LIMIT: Final = 100
 LIST_MAX: Final = 1000
-WARC_TYPE: Final = "application/warc"
-PNG_TYPE: Final = "image/png"
-HTML_TYPE: Final = "text/html; charset=utf-8"
 
 _REFUSALS: Final[dict[str, type[errors.ProbeRefused]]] = {
     kind.code: kind
@@ -67,37 +65,6 @@ _REFUSALS: Final[dict[str, type[errors.ProbeRefused]]] = {
         errors.URLForbidden,
     )
 }
-
-
-@dataclass(frozen=True)
-class _Artefact:
-    kind: str  # one of models.EVIDENCE_KINDS
-    data: bytes
-    media_type: str
-
-
-def _existing(session: Session, target_id: int | None, round: int | None) -> Capture | None:
-    if target_id is None or round is None:
-        return None
-    query = select(Capture).where(Capture.target_id == target_id, Capture.round == round)
-    return session.scalars(query).first()
-
-
-def _artefacts(
-    result: ProbeResult, screenshot: bytes | None, settings: Settings | None
-) -> list[_Artefact]:
-    """The WARC, then the screenshot and the WML view (each also inside the WARC)."""
-    where = result.final_url or result.url
-    extras: list[_Artefact] = []
-    if screenshot:
-        extras.append(_Artefact("screenshot", screenshot, PNG_TYPE))
-    if result.page is not None and result.page.kind == "wml":
-        view = render_wml_view(result.page).encode("utf-8")
-        extras.append(_Artefact("wml_view", view, HTML_TYPE))
-    records = [(f"urn:jingwang:{item.kind}:{where}", item.data, item.media_type) for item in extras]
-    software = f"jingwang {__version__}"
-    warc = write_warc(result, software=software, extra=records, settings=settings)
-    return [_Artefact("warc", warc, WARC_TYPE), *extras]
 
 
 def record_probe(
@@ -120,52 +87,36 @@ def record_probe(
     Idempotent on (``target_id``, ``round``): the capture already recorded is returned as is.
     ``event_actor`` says who caused the event (default: the system, named ``actor_name``);
     ``settings``, when given, are described in the WARC's warcinfo record (the limits applied).
+    The campaign runner records whole batches the same way (:mod:`jingwang.probe.recording`).
     """
-    existing = _existing(session, target_id, round)
-    if existing is not None:
-        return existing
-    artefacts = _artefacts(result, screenshot, settings)
-    digests = [blobs.put(item.data) for item in artefacts]
-    capture = Capture(
-        **capture_columns(result),
+    if target_id is not None and round is not None:
+        known = recorded_already(session, [(target_id, round)]).get((target_id, round))
+        if known is not None:
+            return _capture(session, known.id)
+    prepared = prepare(result, screenshot=screenshot, settings=settings)
+    store(blobs, [prepared])
+    entry = Entry(
+        prepared,
+        actor_name=actor_name,
         org_id=org_id,
-        requested_by=actor_name[:200],
         campaign_id=campaign_id,
         target_id=target_id,
         round=round,
+        event_actor=event_actor,
+        request_id=request_id,
     )
-    session.add(capture)
-    session.flush()
-    for item, digest in zip(artefacts, digests, strict=True):
-        session.add(
-            Evidence(
-                capture_id=capture.id,
-                kind=item.kind,
-                digest=digest,
-                size=len(item.data),
-                media_type=item.media_type,
-            )
-        )
-    session.flush()
+    discovery = False
     if campaign_id is not None and result.discovered_hosts:
         campaign = session.get(Campaign, campaign_id)
-        if campaign is not None and campaign.discovery:
-            record_candidates(session, capture, result.discovered_hosts)
-    emit(
-        session,
-        EvidenceCaptured(
-            object_id=str(capture.id),
-            actor=event_actor or EventActor(type="system", id=actor_name),
-            request_id=request_id,
-            url=result.url,
-            outcome=capture.outcome,
-            warc_digest=digests[0],
-            final_url=result.final_url,
-            http_status=capture.http_status,
-            refused_code=result.refused_code,
-            campaign_id=campaign_id,
-        ),
-    )
+        discovery = campaign is not None and campaign.discovery
+    recorded = insert_captures(session, [entry], discovery=discovery)
+    emit_captured(session, [entry], recorded)
+    return _capture(session, recorded[0].id)
+
+
+def _capture(session: Session, capture_id: int) -> Capture:
+    capture = session.get(Capture, capture_id)
+    assert capture is not None  # inserted or found in this transaction
     return capture
 
 

@@ -1,7 +1,11 @@
 """Content-addressed blob store: evidence is stored under its SHA-256 and never modified.
 
 ``put`` writes atomically (temporary file in the same folder, fsync, rename), so a crash leaves
-either the whole blob or nothing. ``get`` re-hashes what it reads and raises
+either the whole blob or nothing. ``put_many`` does the same for a batch with one durability
+step: every file is written first, then all are fsynced at once (in parallel threads: the
+file system commits them together) and only then renamed into place; when it returns, every
+blob of the batch is durable, so a row committed after it never points at a blob a crash could
+lose. ``get`` re-hashes what it reads and raises
 :class:`~jingwang.errors.BlobCorrupt` when the bytes no longer match their address.
 """
 
@@ -11,7 +15,8 @@ import hashlib
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -19,6 +24,7 @@ from jingwang.errors import BlobCorrupt, InvalidInput, NotFound
 
 _DIGEST = re.compile(r"^[0-9a-f]{64}$")
 _CHUNK = 1 << 20
+_SYNC_THREADS = 8  # fsyncs of one batch in flight at once
 
 
 class BlobStore(Protocol):
@@ -27,6 +33,7 @@ class BlobStore(Protocol):
     name: str
 
     def put(self, data: bytes) -> str: ...
+    def put_many(self, items: Sequence[bytes]) -> list[str]: ...
     def put_stream(self, stream: BinaryIO) -> str: ...
     def get(self, digest: str) -> bytes: ...
     def exists(self, digest: str) -> bool: ...
@@ -50,6 +57,7 @@ class FileBlobStore:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._tmp = root / "tmp"
+        self._folders: set[Path] = set()  # folders known to exist (put_many makes each once)
 
     def path_of(self, digest: str) -> Path:
         check_digest(digest)
@@ -60,6 +68,38 @@ class FileBlobStore:
         if not self.exists(digest):
             self._write(digest, iter((data,)))
         return digest
+
+    def put_many(self, items: Sequence[bytes]) -> list[str]:
+        """Store every item durably (see the module docstring); their digests, in order."""
+        digests = [hashlib.sha256(data).hexdigest() for data in items]
+        todo = {d: data for d, data in zip(digests, items, strict=True) if not self.exists(d)}
+        written: list[tuple[int, str, Path]] = []  # open descriptor, temporary name, target
+        try:
+            for digest, data in todo.items():
+                target = self.path_of(digest)
+                if target.parent not in self._folders:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    self._folders.add(target.parent)
+                fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+                written.append((fd, tmp_name, target))
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view) :]
+            if len(written) > 1:
+                with ThreadPoolExecutor(min(_SYNC_THREADS, len(written))) as pool:
+                    list(pool.map(os.fsync, [fd for fd, _, _ in written]))
+            elif written:
+                os.fsync(written[0][0])
+            for _, tmp_name, target in written:
+                os.replace(tmp_name, target)
+        except BaseException:
+            for _, tmp_name, _ in written:
+                Path(tmp_name).unlink(missing_ok=True)
+            raise
+        finally:
+            for fd, _, _ in written:
+                os.close(fd)
+        return digests
 
     def put_stream(self, stream: BinaryIO) -> str:
         """Store a stream of any size without holding it in memory."""

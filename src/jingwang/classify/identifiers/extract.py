@@ -14,6 +14,7 @@ of 100,000 numbers costs no more than a normal one. Results come in text order.
 
 from __future__ import annotations
 
+import functools
 from bisect import bisect_left
 from collections.abc import Callable, Collection, Iterator, Sequence
 
@@ -93,8 +94,13 @@ def extract_from_links(links: Sequence[Link]) -> list[Identifier]:
     """Identifiers in link URLs (``source="link"``; positions index each link's URL)."""
     found: list[Identifier] = []
     for link in links:
-        found.extend(extract_identifiers(link.url, source="link"))
+        found.extend(_in_link(link.url))
     return found
+
+
+@functools.lru_cache(maxsize=4096)  # a site's pages share their menus: the same URLs again
+def _in_link(url: str) -> tuple[Identifier, ...]:
+    return tuple(extract_identifiers(url, source="link"))
 
 
 class _Spans:

@@ -12,6 +12,7 @@ characters when they are HTML's predefined names, never by reading a DTD.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Callable
@@ -86,6 +87,11 @@ def local_name(node: etree._Element) -> str:
     tag = node.tag
     if not isinstance(tag, str):
         return ""
+    return _local(tag)
+
+
+@functools.lru_cache(maxsize=1024)  # a page has a few dozen kinds of tag, read thousands of times
+def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1].lower()
 
 

@@ -1,0 +1,280 @@
+"""Recording probes in batches: prepare without the database, store blobs, insert rows at once.
+
+A probe becomes a record in three steps, so the part that holds the database's write lock is
+short and does no CPU-heavy work:
+
+1. :func:`prepare` (pure, any thread): the WARC file, the screenshot and the WML view as
+   artefacts with their SHA-256 addresses, and the capture row's columns;
+2. :func:`store` puts every artefact of a batch in the blob store with one durability step
+   (:meth:`~jingwang.store.blobs.BlobStore.put_many`): when it returns they are all on disk, so
+   a row committed after it never points at a blob a crash could lose;
+3. in the caller's transaction, :func:`insert_captures` looks up the batch's (target, round)
+   pairs already recorded (one query: a capture is recorded once per target and round), inserts
+   the new captures and their evidence rows with one statement each, records discovery
+   candidates, and :func:`emit_captured` writes the ``probe.captured`` events (last: on
+   PostgreSQL the outbox lock is held from then until commit).
+
+:func:`jingwang.probe.service.record_probe` (one probe) and the campaign runner (a batch) both
+record through these, so a capture looks the same whichever way it was made.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Final, cast
+
+from sqlalchemy import Table, insert, select, tuple_
+from sqlalchemy.orm import Session
+
+from jingwang import __version__
+from jingwang.core.events import EventActor
+from jingwang.probe.campaigns import record_candidates
+from jingwang.probe.events import EvidenceCaptured
+from jingwang.probe.models import Capture, Evidence
+from jingwang.probe.render import render_wml_view
+from jingwang.probe.rows import capture_columns, page_json
+from jingwang.probe.types import ProbeResult
+from jingwang.probe.warc import write_warc
+from jingwang.settings import Settings
+from jingwang.store import BlobStore
+from jingwang.store.base import utcnow
+from jingwang.store.outbox import OUTBOX_LOCK, OutboxEvent, transaction_lock
+
+WARC_TYPE: Final = "application/warc"
+PNG_TYPE: Final = "image/png"
+HTML_TYPE: Final = "text/html; charset=utf-8"
+SOFTWARE: Final = f"jingwang {__version__}"
+_LOOKUP_CHUNK: Final = 200  # (target, round) pairs per lookup query
+
+
+@dataclass(frozen=True)
+class Artefact:
+    """One stored artefact of a capture: its evidence kind, bytes and media type."""
+
+    kind: str  # one of models.EVIDENCE_KINDS
+    data: bytes
+    media_type: str
+    digest: str  # SHA-256 of data, hex: its blob address
+
+    @classmethod
+    def of(cls, kind: str, data: bytes, media_type: str) -> Artefact:
+        return cls(kind, data, media_type, hashlib.sha256(data).hexdigest())
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A probe result made ready to record: its artefacts (the WARC first) and row columns."""
+
+    result: ProbeResult
+    artefacts: tuple[Artefact, ...]
+    columns: dict[str, Any]
+
+    @property
+    def warc(self) -> Artefact:
+        return self.artefacts[0]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A prepared probe and whom its capture belongs to (campaign target and round, if any)."""
+
+    prepared: Prepared
+    actor_name: str
+    org_id: int | None
+    campaign_id: int | None = None
+    target_id: int | None = None
+    round: int | None = None
+    event_actor: EventActor | None = None
+    request_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A capture of an entry: its id and outcome; ``new`` is False when it was already there."""
+
+    id: int
+    outcome: str
+    new: bool
+
+
+def prepare(
+    result: ProbeResult, *, screenshot: bytes | None = None, settings: Settings | None = None
+) -> Prepared:
+    """The WARC (with the screenshot and WML view inside it too), those two as artefacts of
+    their own (so pages can show them), and the capture row's columns. No I/O."""
+    where = result.final_url or result.url
+    extras: list[Artefact] = []
+    if screenshot:
+        extras.append(Artefact.of("screenshot", screenshot, PNG_TYPE))
+    if result.page is not None and result.page.kind == "wml":
+        view = render_wml_view(result.page).encode("utf-8")
+        extras.append(Artefact.of("wml_view", view, HTML_TYPE))
+    records = [(f"urn:jingwang:{item.kind}:{where}", item.data, item.media_type) for item in extras]
+    summary = page_json(result.page) if result.page is not None else None
+    warc = write_warc(
+        result, software=SOFTWARE, extra=records, settings=settings, page_summary=summary
+    )
+    columns = capture_columns(result, page_summary=summary)
+    return Prepared(result, (Artefact.of("warc", warc, WARC_TYPE), *extras), columns)
+
+
+def store(blobs: BlobStore, prepared: Sequence[Prepared]) -> None:
+    """Put every artefact of ``prepared`` in the blob store, durably, in one step."""
+    blobs.put_many([item.data for one in prepared for item in one.artefacts])
+
+
+def recorded_already(
+    session: Session, keys: Sequence[tuple[int, int]]
+) -> dict[tuple[int, int], Recorded]:
+    """The captures already recorded for these (target id, round) pairs."""
+    found: dict[tuple[int, int], Recorded] = {}
+    wanted = sorted(set(keys))
+    for start in range(0, len(wanted), _LOOKUP_CHUNK):
+        chunk = wanted[start : start + _LOOKUP_CHUNK]
+        rows = session.execute(
+            select(Capture.target_id, Capture.round, Capture.id, Capture.outcome).where(
+                tuple_(Capture.target_id, Capture.round).in_(chunk)
+            )
+        )
+        for target_id, round_, capture_id, outcome in rows:
+            if target_id is not None and round_ is not None:
+                found[(target_id, round_)] = Recorded(capture_id, outcome, new=False)
+    return found
+
+
+def insert_captures(
+    session: Session, entries: Sequence[Entry], *, discovery: bool = False
+) -> list[Recorded]:
+    """Insert the captures of ``entries`` (their blobs stored already) with their evidence rows.
+
+    An entry whose (target, round) already has a capture gets that one back (``new`` False),
+    and so does a second entry for the same pair within the batch. ``discovery``: record the
+    hosts each new capture saw as candidates.
+    """
+    known = recorded_already(session, [key for e in entries if (key := _key(e)) is not None])
+    fresh: list[Entry] = []
+    taken: set[tuple[int, int]] = set()
+    for entry in entries:
+        key = _key(entry)
+        if key is None or (key not in known and key not in taken):
+            fresh.append(entry)
+            if key is not None:
+                taken.add(key)
+    ids = _insert_rows(session, fresh)
+    evidence = [
+        {
+            "capture_id": capture_id,
+            "kind": item.kind,
+            "digest": item.digest,
+            "size": len(item.data),
+            "media_type": item.media_type,
+            "created_at": utcnow(),
+        }
+        for entry, capture_id in zip(fresh, ids, strict=True)
+        for item in entry.prepared.artefacts
+    ]
+    if evidence:
+        session.execute(insert(Evidence), evidence)
+    made: dict[int, Recorded] = {}
+    for entry, capture_id in zip(fresh, ids, strict=True):
+        made[id(entry)] = Recorded(capture_id, entry.prepared.columns["outcome"], new=True)
+        key = _key(entry)
+        if key is not None:
+            known[key] = Recorded(capture_id, entry.prepared.columns["outcome"], new=False)
+        hosts = entry.prepared.result.discovered_hosts
+        if discovery and hosts and entry.campaign_id is not None:
+            record_candidates(session, _as_capture(entry, capture_id), hosts)
+    out: list[Recorded] = []
+    for entry in entries:
+        mine = made.get(id(entry))
+        if mine is None:
+            key = _key(entry)
+            assert key is not None  # only an entry with a target and round can be a repeat
+            mine = known[key]
+        out.append(mine)
+    return out
+
+
+def emit_captured(session: Session, entries: Sequence[Entry], recorded: Sequence[Recorded]) -> None:
+    """One ``probe.captured`` event per new capture, in the caller's transaction (emit last)."""
+    rows = [
+        {
+            "name": EvidenceCaptured.name,
+            "payload": _event(entry, capture).to_payload(),
+            "created_at": utcnow(),
+        }
+        for entry, capture in zip(entries, recorded, strict=True)
+        if capture.new
+    ]
+    if rows:
+        transaction_lock(session, OUTBOX_LOCK)
+        session.execute(insert(OutboxEvent), rows)
+
+
+def _key(entry: Entry) -> tuple[int, int] | None:
+    if entry.target_id is None or entry.round is None:
+        return None
+    return entry.target_id, entry.round
+
+
+def _insert_rows(session: Session, entries: Sequence[Entry]) -> list[int]:
+    if not entries:
+        return []
+    now = utcnow()
+    rows = [
+        {
+            **entry.prepared.columns,
+            "org_id": entry.org_id,
+            "requested_by": entry.actor_name[:200],
+            "campaign_id": entry.campaign_id,
+            "target_id": entry.target_id,
+            "round": entry.round,
+            "recorded_at": now,
+        }
+        for entry in entries
+    ]
+    table = cast(Table, Capture.__table__)
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return [int(row[0]) for row in session.execute(statement, rows)]
+
+
+def _as_capture(entry: Entry, capture_id: int) -> Capture:
+    """A detached capture with what :func:`record_candidates` reads (id, campaign, URLs)."""
+    columns = entry.prepared.columns
+    return Capture(
+        id=capture_id,
+        campaign_id=entry.campaign_id,
+        url=columns["url"],
+        final_url=columns["final_url"],
+    )
+
+
+def _event(entry: Entry, capture: Recorded) -> EvidenceCaptured:
+    result, columns = entry.prepared.result, entry.prepared.columns
+    return EvidenceCaptured(
+        object_id=str(capture.id),
+        actor=entry.event_actor or EventActor(type="system", id=entry.actor_name),
+        request_id=entry.request_id,
+        url=result.url,
+        outcome=capture.outcome,
+        warc_digest=entry.prepared.warc.digest,
+        final_url=result.final_url,
+        http_status=columns["http_status"],
+        refused_code=result.refused_code,
+        campaign_id=entry.campaign_id,
+    )
+
+
+__all__ = [
+    "Artefact",
+    "Entry",
+    "Prepared",
+    "Recorded",
+    "emit_captured",
+    "insert_captures",
+    "prepare",
+    "recorded_already",
+    "store",
+]
