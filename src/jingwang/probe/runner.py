@@ -27,6 +27,7 @@ import threading
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from jingwang.probe.screenshot import SharedBrowser
 
 from jingwang.probe.campaigns import finish_round, mark_running
+from jingwang.probe.fetch import Fetcher
 from jingwang.probe.frontier import (
     ClaimedTarget,
     Finish,
@@ -47,7 +49,9 @@ from jingwang.probe.frontier import (
     wants_retry,
 )
 from jingwang.probe.models import Campaign
+from jingwang.probe.probe import probe_url
 from jingwang.probe.recording import Entry, emit_captured, insert_captures, prepare, store
+from jingwang.probe.resolver import Resolver
 from jingwang.probe.types import Outcome, ProbeResult
 from jingwang.settings import Settings
 from jingwang.store import BlobStore, Database
@@ -146,14 +150,13 @@ class _Runner:
         return self.report
 
     async def _with_fetcher(self, campaign: _Campaign) -> None:
-        from jingwang.probe.fetch import Fetcher
-        from jingwang.probe.probe import probe_url
-        from jingwang.probe.resolver import Resolver
-        from jingwang.probe.screenshot import SharedBrowser
-
         resolver = Resolver.from_settings(self.settings)
-        async with Fetcher(self.settings) as fetcher, SharedBrowser(self.settings) as browser:
-            self._browser = browser
+        async with AsyncExitStack() as stack:
+            fetcher = await stack.enter_async_context(Fetcher(self.settings))
+            if self.settings.probe_screenshots:  # Playwright is imported only when it is used
+                from jingwang.probe.screenshot import SharedBrowser
+
+                self._browser = await stack.enter_async_context(SharedBrowser(self.settings))
 
             async def probe(url: str, profile: str) -> ProbeResult:
                 return await probe_url(
@@ -186,10 +189,12 @@ class _Runner:
                 else:
                     full = True
                 if tasks:
+                    # Not full: some hosts wait for their turn; wake when the next one is due
+                    # (or a probe finishes), not at a fixed poll, so politeness costs no more
+                    # than the delays themselves.
+                    timeout = None if full else await self._db(self._until_due)
                     done, tasks = await asyncio.wait(
-                        tasks,
-                        timeout=None if full else BUSY_POLL_SECONDS,
-                        return_when=asyncio.FIRST_COMPLETED,
+                        tasks, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
                     )
                     for task in done:
                         task.result()
@@ -295,6 +300,15 @@ class _Runner:
             if state is None or state.state != "running":
                 return (state.state if state else "missing"), []
             return "running", claim(session, self.campaign_id, limit=limit, politeness=self.rules)
+
+    def _until_due(self) -> float:
+        """Seconds until the campaign's next queued target may be claimed (bounded)."""
+        with self.db.session() as session:
+            due = next_due(session, self.campaign_id)
+        if due is None:
+            return BUSY_POLL_SECONDS
+        wait = (due - utcnow()).total_seconds()
+        return min(BUSY_POLL_SECONDS, max(MIN_WAIT_SECONDS, wait))
 
     def _finish_or_wait(self) -> tuple[bool, float]:
         with self.db.session() as session:
