@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import ssl
 from typing import Any, Final
 from urllib.parse import urlsplit
 
@@ -123,10 +124,19 @@ def summary_of(result: ProbeResult, page_summary: dict[str, Any] | None = None) 
 
 
 def tls_of(exchange: Exchange | None) -> dict[str, Any] | None:
-    """The final exchange's TLS handshake: validity and chain, without the DER bytes."""
+    """The final exchange's TLS handshake: validity and chain, without the certificates' bytes
+    (the WARC's metadata keeps them as PEM)."""
     tls: TLSInfo | None = exchange.tls if exchange is not None else None
     if tls is None:
         return None
+    found = tls_json(tls)
+    for cert in found["chain"]:
+        del cert["pem"]
+    return found
+
+
+def tls_json(tls: TLSInfo) -> dict[str, Any]:
+    """The TLS handshake as JSON: validity, and each certificate as PEM with its dates."""
     return {
         "version": tls.version,
         "cipher": tls.cipher,
@@ -141,6 +151,7 @@ def tls_of(exchange: Exchange | None) -> dict[str, Any] | None:
                 "not_after": cert.not_after.isoformat(),
                 "sha256": cert.sha256,
                 "dns_names": list(cert.dns_names),
+                "pem": ssl.DER_cert_to_PEM_cert(cert.der),
             }
             for cert in tls.chain
         ],
@@ -181,4 +192,12 @@ def capture_columns(
     }
 
 
-__all__ = ["capture_columns", "chain_of", "host_and_domain", "page_json", "summary_of", "tls_of"]
+__all__ = [
+    "capture_columns",
+    "chain_of",
+    "host_and_domain",
+    "page_json",
+    "summary_of",
+    "tls_json",
+    "tls_of",
+]

@@ -38,15 +38,14 @@ import datetime as dt
 import hashlib
 import json
 import re
-import ssl
 import uuid
 import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from jingwang.probe.rows import page_json
-from jingwang.probe.types import Exchange, LimitHit, ProbeResult, TLSInfo
+from jingwang.probe.rows import page_json, tls_json
+from jingwang.probe.types import Exchange, LimitHit, ProbeResult
 
 if TYPE_CHECKING:
     from jingwang.settings import Settings
@@ -292,29 +291,6 @@ def _exchange_json(exchange: Exchange) -> dict[str, Any]:
     }
 
 
-def tls_json(tls: TLSInfo) -> dict[str, Any]:
-    """The TLS handshake as JSON: validity, and each certificate as PEM with its dates."""
-    return {
-        "version": tls.version,
-        "cipher": tls.cipher,
-        "valid": tls.valid,
-        "problem": tls.problem,
-        "chain": [
-            {
-                "subject": cert.subject,
-                "issuer": cert.issuer,
-                "serial": cert.serial,
-                "not_before": cert.not_before.isoformat(),
-                "not_after": cert.not_after.isoformat(),
-                "sha256": cert.sha256,
-                "dns_names": list(cert.dns_names),
-                "pem": ssl.DER_cert_to_PEM_cert(cert.der),
-            }
-            for cert in tls.chain
-        ],
-    }
-
-
 def _chain_json(result: ProbeResult) -> dict[str, Any]:
     return {
         "url": result.url,
@@ -412,4 +388,4 @@ def _serialise(
     return b"".join((head.encode("utf-8"), b"\r\n", record.block, b"\r\n\r\n"))
 
 
-__all__ = ["LIMIT_SETTINGS", "safe_uri", "sha256_label", "tls_json", "warc_date", "write_warc"]
+__all__ = ["LIMIT_SETTINGS", "safe_uri", "sha256_label", "warc_date", "write_warc"]
