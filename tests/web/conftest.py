@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -108,6 +109,7 @@ def start_serve(tmp_path: Path) -> Iterator[Callable[..., ServeProcess]]:
                 env={**settings_env(settings), **(env or {})},
                 stdout=out,
                 stderr=subprocess.STDOUT,
+                start_new_session=True,  # its worker shares the group: stopped with it
             )
         served = ServeProcess(process, f"http://127.0.0.1:{port}", log)
         started.append(served)
@@ -116,9 +118,18 @@ def start_serve(tmp_path: Path) -> Iterator[Callable[..., ServeProcess]]:
 
     yield start
     for served in started:
-        if served.process.poll() is None:
-            served.process.kill()
-            served.process.wait()
+        stop_group(served.process)
+
+
+def stop_group(process: subprocess.Popen[bytes]) -> None:
+    """Stop ``jingwang serve`` and its worker: SIGTERM, then SIGKILL to the whole group."""
+    if process.poll() is None:
+        process.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=15)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)  # a worker the server left behind
+    process.wait()
 
 
 @pytest.fixture
