@@ -158,10 +158,10 @@ class ProbeOneUrl(JobKind[UrlPayload]):
     def run(self, ctx: JobContext, payload: UrlPayload) -> UrlResult:
         import asyncio
 
-        from jingwang.probe.service import _probe_and_shoot, record_probe
+        from jingwang.probe.service import probe_and_shoot, record_probe
 
         profile = payload.profile or ctx.settings.probe_default_profile
-        result, shot = asyncio.run(_probe_and_shoot(ctx.settings, payload.url.strip(), profile))
+        result, shot = asyncio.run(probe_and_shoot(ctx.settings, payload.url.strip(), profile))
         with ctx.db.session() as session:
             capture = record_probe(
                 session,

@@ -120,9 +120,11 @@ def _capture(session: Session, capture_id: int) -> Capture:
     return capture
 
 
-async def _probe_and_shoot(
+async def probe_and_shoot(
     settings: Settings, url: str, profile: str | None
 ) -> tuple[ProbeResult, bytes | None]:
+    """Probe one URL and, when screenshots are on and it was not refused, shoot it (for
+    :func:`probe_now` and the ``probe.url`` job; campaigns share one browser instead)."""
     from jingwang.probe.screenshot import take_screenshot  # Playwright: only when used
 
     resolver = Resolver.from_settings(settings)
@@ -162,7 +164,7 @@ def probe_now(
         raise InvalidInput("the URL is empty: give an http:// or https:// URL", field="url")
     if profile is not None:
         get_profile(profile)  # an unknown name is refused before anything is fetched
-    result, shot = asyncio.run(_probe_and_shoot(settings, url.strip(), profile))
+    result, shot = asyncio.run(probe_and_shoot(settings, url.strip(), profile))
     with db.session() as session:
         capture = record_probe(
             session,
@@ -275,6 +277,7 @@ __all__ = [
     "evidence_of",
     "get_capture",
     "list_captures",
+    "probe_and_shoot",
     "probe_now",
     "record_probe",
     "refusal_of",
