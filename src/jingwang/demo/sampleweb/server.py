@@ -61,9 +61,16 @@ class _Handler:
         # cross-host redirect or link reaches this server when it does not run on 80/443.
         self.ports: dict[bytes, int] = {}
 
+    @property
+    def needs_ports(self) -> bool:
+        """Whether links need this server's ports: not when it listens on 80 and 443."""
+        return any(
+            port != (443 if scheme == b"https" else 80) for scheme, port in self.ports.items()
+        )
+
     def localise(self, data: bytes) -> bytes:
         """``data`` with every port-less absolute sample-web URL given this server's port."""
-        if not self.ports or b".test" not in data:
+        if not self.needs_ports or b".test" not in data:
             return data
         return _ABSOLUTE.sub(self._with_port, data)
 
