@@ -270,6 +270,66 @@ class Settings(BaseSettings):
         20.0, gt=0, description="Time allowed for one screenshot."
     )
 
+    # Detection (classify/) ---------------------------------------------------------------------
+    classify_after_probe: bool = Field(
+        True, description="Judge every new capture in a background job right after it is recorded."
+    )
+    classify_porn_threshold: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="Score at or above which a page is labelled porn; empty: the text model's "
+        "own threshold, tuned on the development set.",
+    )
+    classify_suspect_threshold: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="Score at or above which a page is labelled suspect (below the porn "
+        "threshold); empty: the text model's own.",
+    )
+    classify_lexicon_paths: list[Path] = Field(
+        default_factory=list,
+        description="Extra lexicon files or folders of *.lex files, added to the bundled lexicon.",
+    )
+    classify_bundled_lexicon: bool = Field(
+        True, description="Use the lexicon shipped with jingwang (zh and en, every category)."
+    )
+    classify_text_model: Path | None = Field(
+        None, description="A text model file (.npz) made by `jingwang classify train`; empty: "
+        "the bundled model."
+    )
+    classify_images: bool = Field(
+        True, description="Score the images of a capture with the open_nsfw model."
+    )
+    classify_image_batch_size: int = Field(
+        16, ge=1, le=256, description="Images scored together in one model call."
+    )
+    classify_image_threads: int = Field(
+        0, ge=0, description="CPU threads of the image model; 0: onnxruntime's default."
+    )
+    classify_max_images: int = Field(
+        40, ge=0, description="Most images of one capture that are scored."
+    )
+    classify_pdq_max_distance: int = Field(
+        31, ge=0, le=128, description="Largest Hamming distance (bits) of a known-image match."
+    )
+    classify_pdq_min_quality: int = Field(
+        50, ge=0, le=100, description="PDQ hashes of lower quality are kept but never matched."
+    )
+    classify_thumbnail_max_side: int = Field(
+        200, ge=16, description="An image no larger than this (pixels, each side) is a thumbnail."
+    )
+    classify_grid_min_images: int = Field(
+        6,
+        ge=2,
+        description="A page with at least this many thumbnails is a thumbnail grid: its images "
+        "alone never make it porn, its text must agree.",
+    )
+    classify_batch_size: int = Field(
+        50, ge=1, description="Captures judged by one classification job."
+    )
+
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> Settings:
         if self.mode == "production" and (

@@ -102,6 +102,11 @@ PERMISSIONS: Final = (
     PermissionSpec("evidence:export", "read", "导出证据", "Export evidence"),
     PermissionSpec("probe:read", "read", "查看拨测与取证", "See probes and captures"),
     PermissionSpec("probe:run", "write", "执行拨测", "Run probes and campaigns"),
+    PermissionSpec("classify:read", "read", "查看机器判定", "See machine verdicts"),
+    PermissionSpec("classify:run", "write", "执行判定与重评", "Run classification and re-scoring"),
+    PermissionSpec(
+        "classify:manage", "write", "管理词库与已知图片", "Manage lexicons and known images"
+    ),
     PermissionSpec("orders:issue", "write", "下发处置单", "Issue orders"),
     PermissionSpec("orders:read", "read", "查看处置单", "See orders"),
     PermissionSpec("orders:update", "write", "反馈处置单", "Answer orders"),
@@ -135,6 +140,7 @@ ROLES: Final = (
             | {"orders:issue", "orders:read", "orders:update", "lists:read", "lists:publish"}
             | {"registry:read", "registry:manage", "jobs:read", "jobs:manage"}
             | {"oversight:read", "oversight:manage", "profile:manage", "probe:read", "probe:run"}
+            | {"classify:read", "classify:run", "classify:manage"}
         ),
     ),
     RoleSpec(
@@ -144,6 +150,7 @@ ROLES: Final = (
         frozenset(
             {"orgs:read", "reports:read", "cases:read", "cases:review", "evidence:export"}
             | {"orders:read", "lists:read", "profile:manage", "probe:read", "probe:run"}
+            | {"classify:read", "classify:run"}
         ),
     ),
     RoleSpec(
@@ -163,6 +170,7 @@ ROLES: Final = (
         frozenset(
             {"orgs:read", "reports:read", "cases:read", "orders:read", "lists:read"}
             | {"registry:read", "oversight:read", "profile:manage", "probe:read"}
+            | {"classify:read"}
         ),
     ),
     RoleSpec(
@@ -188,7 +196,7 @@ ORG_KINDS: Final = (
             _EVERY_KIND
             | {"jobs:read", "reports:read", "cases:read", "orders:read", "lists:read"}
             | {"registry:read", "registry:manage", "oversight:read", "oversight:manage"}
-            | {"probe:read", "probe:run", "evidence:export"}
+            | {"probe:read", "probe:run", "evidence:export", "classify:read", "classify:run"}
         ),
     ),
     OrgKindSpec(
@@ -197,7 +205,7 @@ ORG_KINDS: Final = (
             _ORDER_TAKER
             | {"jobs:read", "jobs:manage", "reports:read", "cases:read", "cases:review"}
             | {"evidence:export", "lists:read", "registry:read", "registry:manage"}
-            | {"probe:read", "probe:run"}
+            | {"probe:read", "probe:run", "classify:read", "classify:run"}
         ),
     ),
     *(
@@ -240,7 +248,7 @@ ORG_KINDS: Final = (
         frozenset(
             _EVERY_KIND
             | {"reports:read", "cases:read", "evidence:export", "orders:read", "lists:read"}
-            | {"probe:read"}
+            | {"probe:read", "classify:read"}
         ),
     ),
     OrgKindSpec(

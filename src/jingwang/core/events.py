@@ -28,6 +28,7 @@ from jingwang.errors import ConfigError, InvalidInput
 EVENT_MODULES: tuple[str, ...] = (
     "jingwang.accounts.events",
     "jingwang.audit.events",
+    "jingwang.classify.events",
     "jingwang.decisions.events",
     "jingwang.jobs.events",
     "jingwang.probe.events",

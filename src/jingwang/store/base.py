@@ -30,6 +30,7 @@ MODEL_MODULES = (
     "jingwang.registry.models",
     "jingwang.decisions.models",
     "jingwang.probe.models",
+    "jingwang.classify.models",
     "jingwang.store.outbox",
 )
 
