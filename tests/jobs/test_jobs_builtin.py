@@ -7,6 +7,7 @@ from kind_contract import JobKindContract
 
 from jingwang.audit import AuditLogConsumer, latest_entries
 from jingwang.audit.job import CheckpointAuditLog
+from jingwang.classify.jobs import ClassifyCaptures, RescoreCaptures
 from jingwang.jobs import JobRuntime, JobState, build_runtime, enqueue, load_job_modules
 from jingwang.jobs.builtin import SequenceOutbox, VerifyBlobs
 from jingwang.probe.jobs import ProbeOneUrl, RunCampaign, StartScheduledRounds
@@ -89,6 +90,19 @@ class TestProbeOneUrl(JobKindContract):
     """Its example URL is refused by the address guard: recorded, nothing fetched."""
 
     kind = ProbeOneUrl
+
+
+class TestClassifyCaptures(JobKindContract):
+    """Judging captures (tested in tests/classify/test_classify_jobs.py); the example names a
+    capture that is not there: counted as missing, no model loaded."""
+
+    kind = ClassifyCaptures
+
+
+class TestRescoreCaptures(JobKindContract):
+    """Re-scoring runs (tested in tests/classify/test_classify_rescore.py)."""
+
+    kind = RescoreCaptures
 
 
 class TestCheckpointAuditLog(JobKindContract):

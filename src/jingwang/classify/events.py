@@ -39,4 +39,27 @@ class RescoreFinished(DomainEvent):
     versions_key: str = ""
 
 
-__all__ = ["RescoreFinished", "VerdictReached"]
+class KnownHashesImported(DomainEvent):
+    """A list of known-image PDQ hashes was imported (``object_id``: the source's name)."""
+
+    name: ClassVar[str] = "classify.hashes_imported"
+    object_type: ClassVar[str] = "known_hashes"
+
+    source: str
+    label: str
+    added: int
+    known: int = 0
+
+
+class KnownHashDeleted(DomainEvent):
+    """A known-image hash was forgotten (``object_id``: its id)."""
+
+    name: ClassVar[str] = "classify.hash_deleted"
+    object_type: ClassVar[str] = "known_hash"
+
+    pdq: str
+    source: str
+    label: str
+
+
+__all__ = ["KnownHashDeleted", "KnownHashesImported", "RescoreFinished", "VerdictReached"]

@@ -50,6 +50,7 @@ BUILTIN_MODULES = (
     "jingwang.audit.job",
     "jingwang.registry.audits.job",
     "jingwang.probe.jobs",
+    "jingwang.classify.jobs",
 )
 
 

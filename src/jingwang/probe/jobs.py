@@ -170,6 +170,7 @@ class ProbeOneUrl(JobKind[UrlPayload]):
                 actor_name=payload.actor_name,
                 org_id=payload.org_id,
                 screenshot=shot,
+                settings=ctx.settings,
             )
             return UrlResult(capture_id=capture.id, outcome=capture.outcome)
 

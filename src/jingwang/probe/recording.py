@@ -11,8 +11,10 @@ short and does no CPU-heavy work:
 3. in the caller's transaction, :func:`insert_captures` looks up the batch's (target, round)
    pairs already recorded (one query: a capture is recorded once per target and round), inserts
    the new captures and their evidence rows with one statement each, records discovery
-   candidates, and :func:`emit_captured` writes the ``probe.captured`` events (last: on
-   PostgreSQL the outbox lock is held from then until commit).
+   candidates, :func:`enqueue_classification` adds one ``classify.captures`` job for the
+   batch's new captures (when ``classify_after_probe`` is on), and :func:`emit_captured`
+   writes the ``probe.captured`` events (last: on PostgreSQL the outbox lock is held from then
+   until commit).
 
 :func:`jingwang.probe.service.record_probe` (one probe) and the campaign runner (a batch) both
 record through these, so a capture looks the same whichever way it was made.
@@ -47,6 +49,7 @@ PNG_TYPE: Final = "image/png"
 HTML_TYPE: Final = "text/html; charset=utf-8"
 SOFTWARE: Final = f"jingwang {__version__}"
 _LOOKUP_CHUNK: Final = 200  # (target, round) pairs per lookup query
+CLASSIFY_KIND: Final = "classify.captures"  # the detection job, enqueued by name (no import)
 
 
 @dataclass(frozen=True)
@@ -213,6 +216,31 @@ def emit_captured(session: Session, entries: Sequence[Entry], recorded: Sequence
         session.execute(insert(OutboxEvent), rows)
 
 
+def enqueue_classification(
+    session: Session, settings: Settings | None, recorded: Sequence[Recorded]
+) -> list[int]:
+    """Enqueue the judging of the new captures of a batch, in the caller's transaction.
+
+    One ``classify.captures`` job per batch (per ``classify_batch_size`` captures of it), only
+    when ``settings`` say ``classify_after_probe``; returns the job ids. The job is named, not
+    imported: the prober loads no detection code.
+    """
+    if settings is None or not settings.classify_after_probe:
+        return []
+    ids = list(dict.fromkeys(item.id for item in recorded if item.new))
+    if not ids:
+        return []
+    from jingwang.jobs.service import enqueue
+
+    size = settings.classify_batch_size
+    jobs = []
+    for start in range(0, len(ids), size):
+        chunk = ids[start : start + size]
+        key = f"{CLASSIFY_KIND}:{chunk[0]}:{len(chunk)}"
+        jobs.append(enqueue(session, CLASSIFY_KIND, {"capture_ids": chunk}, idempotency_key=key))
+    return [job.id for job in jobs]
+
+
 def _key(entry: Entry) -> tuple[int, int] | None:
     if entry.target_id is None or entry.round is None:
         return None
@@ -273,6 +301,7 @@ __all__ = [
     "Prepared",
     "Recorded",
     "emit_captured",
+    "enqueue_classification",
     "insert_captures",
     "prepare",
     "recorded_already",

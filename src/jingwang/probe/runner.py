@@ -6,10 +6,12 @@ probes in batches of up to :data:`WRITE_BATCH` (:mod:`.recording`, as
 :func:`.service.record_probe` records one): the WARC files and row columns are prepared and the
 blobs stored durably first, with no lock held; then one short transaction checks the batch's
 leases (one query), inserts its captures and evidence rows, finishes its targets
-(:func:`.frontier.finish_many`) and emits its events. A capture is unique per (target, round),
-so a runner killed after that commit never records it twice; one killed before leaves the lease
-to expire, and the target is probed again (a fetch that was in flight at the kill may be
-repeated, never recorded twice; its blobs, already stored, are simply found again).
+(:func:`.frontier.finish_many`), enqueues the judging of its new captures (one
+``classify.captures`` job, when ``classify_after_probe`` is on) and emits its events. A
+capture is unique per (target, round), so a runner killed after that commit never records it
+twice; one killed before leaves the lease to expire, and the target is probed again (a fetch
+that was in flight at the kill may be repeated, never recorded twice; its blobs, already
+stored, are simply found again).
 
 Database work runs in one worker thread (short transactions, one writer, which SQLite wants
 anyway) so the event loop keeps fetching meanwhile. Results are written and dropped: memory
@@ -50,7 +52,14 @@ from jingwang.probe.frontier import (
 )
 from jingwang.probe.models import Campaign
 from jingwang.probe.probe import probe_url
-from jingwang.probe.recording import Entry, emit_captured, insert_captures, prepare, store
+from jingwang.probe.recording import (
+    Entry,
+    emit_captured,
+    enqueue_classification,
+    insert_captures,
+    prepare,
+    store,
+)
 from jingwang.probe.resolver import Resolver
 from jingwang.probe.types import Outcome, ProbeResult
 from jingwang.settings import Settings
@@ -378,6 +387,7 @@ class _Runner:
                 )
                 outcomes.append("recorded" if capture is not None else "retried")
             finish_many(session, finishes, politeness=self.rules)
+            enqueue_classification(session, self.settings, list(recorded.values()))
             emit_captured(session, list(entries.values()), list(recorded.values()))
         return outcomes
 

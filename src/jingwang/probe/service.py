@@ -38,6 +38,7 @@ from jingwang.probe.profiles import get_profile
 from jingwang.probe.recording import (
     Entry,
     emit_captured,
+    enqueue_classification,
     insert_captures,
     prepare,
     recorded_already,
@@ -86,7 +87,9 @@ def record_probe(
 
     Idempotent on (``target_id``, ``round``): the capture already recorded is returned as is.
     ``event_actor`` says who caused the event (default: the system, named ``actor_name``);
-    ``settings``, when given, are described in the WARC's warcinfo record (the limits applied).
+    ``settings``, when given, are described in the WARC's warcinfo record (the limits applied)
+    and decide whether a ``classify.captures`` job judges the new capture
+    (``classify_after_probe``; without settings, none is enqueued).
     The campaign runner records whole batches the same way (:mod:`jingwang.probe.recording`).
     """
     if target_id is not None and round is not None:
@@ -110,6 +113,7 @@ def record_probe(
         campaign = session.get(Campaign, campaign_id)
         discovery = campaign is not None and campaign.discovery
     recorded = insert_captures(session, [entry], discovery=discovery)
+    enqueue_classification(session, settings, recorded)
     emit_captured(session, [entry], recorded)
     return _capture(session, recorded[0].id)
 
@@ -187,6 +191,12 @@ def _visible(session: Session, actor: Actor) -> frozenset[int] | None:
     if has_global_reach(actor, "read"):
         return None
     return visible_org_ids(session, actor, "read")
+
+
+def capture_reach(session: Session, actor: Actor) -> frozenset[int] | None:
+    """The organisations whose captures ``actor`` sees (None: all), for what is read with a
+    capture's reach (its verdicts); the permission itself is the caller's to check."""
+    return _visible(session, actor)
 
 
 def list_captures(
@@ -273,6 +283,7 @@ __all__ = [
     "LIST_LIMIT",
     "READ",
     "RUN",
+    "capture_reach",
     "evidence_bytes",
     "evidence_of",
     "get_capture",
