@@ -148,16 +148,18 @@ def test_the_generator_reproduces_dev_exactly() -> None:
 # Floors and ceilings from the figures measured when the bundled model was trained (recorded
 # in docs/benchmarks.md), with a margin: a change to the lexicon, normaliser, data or training
 # that costs more than the margin must be looked at. Measured on dev (in-sample: the bundled
-# model was trained on it) at the porn threshold: F1 0.987, hard-negative FPR 0.000. Measured
-# on held-out (never trained or tuned on): at the porn threshold precision 0.974, F1 0.561,
-# hard-negative FPR 0.013; at the suspect threshold F1 0.790, recall 0.681.
-DEV_F1_FLOOR = 0.95
+# model was trained on it; 1631 examples with dev-hand.jsonl) at the porn threshold: F1 0.999,
+# hard-negative FPR 0.004. Measured on held-out (never trained or tuned on) at the porn
+# threshold (the suspect threshold is the same, 0.2546): precision 0.975, recall 0.830, F1
+# 0.897, hard-negative FPR 0.025. (Before dev-hand.jsonl and the broader lexicon: held-out F1
+# 0.561 at porn, 0.790 at suspect.)
+DEV_F1_FLOOR = 0.97
 DEV_HARD_FPR_CEILING = 0.02
 HELDOUT_PORN_PRECISION_FLOOR = 0.90
-HELDOUT_PORN_F1_FLOOR = 0.45
+HELDOUT_PORN_F1_FLOOR = 0.80
 HELDOUT_HARD_FPR_CEILING = 0.05
-HELDOUT_SUSPECT_F1_FLOOR = 0.70
-HELDOUT_SUSPECT_RECALL_FLOOR = 0.60
+HELDOUT_SUSPECT_F1_FLOOR = 0.80
+HELDOUT_SUSPECT_RECALL_FLOOR = 0.75
 
 
 @lru_cache(maxsize=1)

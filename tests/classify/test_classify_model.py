@@ -160,6 +160,16 @@ def test_tuned_thresholds_follow_the_targets() -> None:
     assert limits.suspect <= limits.porn
 
 
+def test_porn_threshold_is_at_least_even_odds_and_leaves_a_suspect_band() -> None:
+    # Well separated scores: precision reaches the target far below 0.5.
+    labels = np.array([0] * 50 + [1] * 50)
+    scores_ = np.concatenate([np.linspace(0.0, 0.1, 50), np.linspace(0.2, 1.0, 50)])
+    limits = tune_thresholds(labels, scores_)
+    assert limits.porn == 0.5
+    assert limits.suspect <= 0.25
+    assert (scores_[labels == 1] >= limits.suspect).mean() >= 0.97
+
+
 # --- files --------------------------------------------------------------------------------
 
 

@@ -15,8 +15,10 @@ Cross-validation holds out whole groups when the training data has them (the dat
 ``kind``: a template-made set leaks across random folds, so held-out kinds are the fairer test
 of new wording), and runs :data:`REPEATS` times with different shuffles, pooled. The thresholds
 are tuned on those out-of-fold combined scores: ``porn`` is the lowest threshold whose
-precision reaches :data:`TARGET_PRECISION` (else the one with the best F1), ``suspect`` the
-highest whose recall reaches :data:`TARGET_RECALL`, never above ``porn``.
+precision reaches :data:`TARGET_PRECISION` (else the one with the best F1), but never below
+:data:`MIN_PORN` (a page labelled porn must be more likely porn than not); ``suspect`` the
+highest whose recall reaches :data:`TARGET_RECALL`, but at most :data:`SUSPECT_SHARE` of
+``porn``, so there is always a band of pages for a person to look at.
 
 A model is two files: ``NAME.npz`` (the weights; ``np.savez_compressed``, loaded with
 ``allow_pickle=False``) and ``NAME.json`` (the meta: when and from what data it was trained, the
@@ -68,6 +70,8 @@ FOLDS: Final = 5
 REPEATS: Final = 3  # cross-validation runs with different shuffles, pooled for the thresholds
 TARGET_PRECISION: Final = 0.95
 TARGET_RECALL: Final = 0.97
+MIN_PORN: Final = 0.5  # the porn threshold never goes under even odds
+SUSPECT_SHARE: Final = 0.5  # the suspect threshold is at most this share of the porn one
 
 # The lexicon as combiner input: log1p(weight / LEXICON_SCALE); one strong phrase (weight
 # 40-80 in the bundled lexicon) gives about 0.7, ten of them about 2.4.
@@ -269,8 +273,9 @@ def tune_thresholds(labels: npt.NDArray[np.int_], scores: FloatArray) -> Thresho
     rated = [(t, _rates(labels, scores, t)) for t in candidates]
     precise = [t for t, r in rated if r["precision"] >= TARGET_PRECISION and r["recall"] > 0]
     porn = min(precise) if precise else max(rated, key=lambda item: item[1]["f1"])[0]
+    porn = max(porn, MIN_PORN)
     recalled = [t for t, r in rated if r["recall"] >= TARGET_RECALL]
-    suspect = min(max(recalled) if recalled else min(candidates), porn)
+    suspect = min(max(recalled) if recalled else min(candidates), porn * SUSPECT_SHARE)
     return Thresholds(porn=porn, suspect=suspect)
 
 
