@@ -296,8 +296,9 @@ class Settings(BaseSettings):
         True, description="Use the lexicon shipped with jingwang (zh and en, every category)."
     )
     classify_text_model: Path | None = Field(
-        None, description="A text model file (.npz) made by `jingwang classify train`; empty: "
-        "the bundled model."
+        None,
+        description="A text model file (.npz) made by `jingwang classify train`; empty: "
+        "the bundled model.",
     )
     classify_images: bool = Field(
         True, description="Score the images of a capture with the open_nsfw model."

@@ -7,6 +7,8 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 from skimage import data
 
@@ -150,3 +152,22 @@ def test_pillows_global_limit_is_left_alone() -> None:
     refused(encode(Image.new("RGB", (100, 100)), "PNG"), cap=10)
     load_image(encode(cat(), "PNG"), max_pixels=CAP)
     assert before == Image.MAX_IMAGE_PIXELS
+
+
+_HEADS = [encode(Image.fromarray(data.coffee()[:40, :60]), fmt)[:64] for fmt in FORMATS]
+_HEADS += [encode_wbmp(16, 4, bytes(8))[:4], b""]
+
+
+@settings(max_examples=300, deadline=None)
+@given(head=st.sampled_from(_HEADS), tail=st.binary(max_size=300))
+def test_any_bytes_decode_or_are_refused_never_anything_else(head: bytes, tail: bytes) -> None:
+    picture, why = None, ""
+    try:
+        picture = load_image(head + tail, max_pixels=1_000_000)
+    except ImageUnreadable as refusal:  # the only exception allowed out
+        why = refusal.message
+    if picture is None:
+        assert why
+    else:
+        assert picture.mode == "RGB"
+        assert picture.width * picture.height <= 1_000_000

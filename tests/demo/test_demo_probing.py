@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from jingwang.classify.models import VerdictRow
 from jingwang.demo.datadir import fresh_data_dir
 from jingwang.demo.probing import CONFIG_NAME, DemoWeb, start_sample_web
 from jingwang.demo.seed import DemoSummary, seed_demo
@@ -166,6 +167,35 @@ def test_wml_captures_get_a_view_and_html_ones_a_screenshot(seeded: Seeded) -> N
         return
     assert shots, "Chromium is present: the HTML pages need screenshots"
     assert blobs.get(shots[0].digest).startswith(b"\x89PNG\r\n\x1a\n")
+
+
+@pytest.mark.slow
+@pytest.mark.db
+def test_every_capture_is_judged_before_the_ui_opens(seeded: Seeded) -> None:
+    judging = seeded.summary.judging
+    assert judging is not None
+    captures = _captures(seeded)
+    assert judging.captures == len(captures)
+    assert sum(judging.labels.values()) == len(captures)
+    db = create_database(seeded.settings.resolved_database_url)
+    try:
+        with db.session() as session:
+            rows = list(
+                session.scalars(
+                    select(VerdictRow).where(
+                        VerdictRow.subject == "capture", VerdictRow.current.is_(True)
+                    )
+                )
+            )
+            session.expunge_all()
+    finally:
+        db.dispose()
+    assert sorted(row.capture_id for row in rows) == [c.id for c, _ in captures]
+    hosts = {c.id: c.url.split("//")[1].split(":")[0].split("/")[0] for c, _ in captures}
+    labels = {hosts[row.capture_id]: row.label for row in rows if row.capture_id}
+    assert labels["xx-tupian.test"] in ("porn", "suspect"), labels  # the porn-like picture site
+    assert "porn" in labels.values(), labels
+    assert all(row.reasons for row in rows if row.label != "unknown")
 
 
 def test_localise_adds_the_port_only_to_served_default_port_urls(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ past the matrix.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import re
 from collections.abc import Callable, Iterator
@@ -54,6 +55,7 @@ from jingwang.accounts.policy import (
 from jingwang.accounts.schemas import TokenCreate
 from jingwang.accounts.sessions import issue_session
 from jingwang.accounts.tokens import create_token
+from jingwang.classify.models import KnownHash, RescoreRun, VerdictRow
 from jingwang.decisions.models import Decision
 from jingwang.errors import ConfigError
 from jingwang.jobs import enqueue
@@ -65,7 +67,7 @@ from jingwang.store import Database, FileBlobStore, create_database
 from jingwang.store.base import utcnow
 from jingwang.web import create_app
 from jingwang.web.auth.decisions import RouteInfo, check_decisions, public, require, route_table
-from probe.servicekit import html_result
+from probe.servicekit import WBMP, html_result, wml_result
 
 pytestmark = pytest.mark.db
 
@@ -338,6 +340,57 @@ def _campaign(w: World, org_id: int | None, state: str = "running") -> int:
         session.add(campaign)
         session.flush()
         return campaign.id
+
+
+def _verdict(w: World, org_id: int | None, *, subject: str = "capture") -> tuple[int, int, str]:
+    """A fresh capture of ``org_id`` (with a WBMP image) judged by hand: (verdict id, capture
+    id, domain); a ``site`` verdict is on the capture's own domain."""
+    blobs = FileBlobStore(w.client.app.state.settings.resolved_blob_dir)
+    domain = f"v{next(w.numbers)}-matrix.test"  # a registrable domain of its own
+    with w.db.session() as session:
+        capture = record_probe(
+            session, blobs, wml_result(f"http://wap.{domain}/"), actor_name="matrix", org_id=org_id
+        )
+        row = VerdictRow(
+            subject=subject,
+            capture_id=capture.id if subject == "capture" else None,
+            domain=capture.domain,
+            org_id=org_id if subject == "capture" else None,
+            label="suspect",
+            score=0.5,
+            thresholds={"porn": 0.8, "suspect": 0.4},
+            reasons=[],
+            text=None,
+            images=[],
+            versions={},
+            versions_key="matrix",
+            captures=[capture.id] if subject == "site" else None,
+            current=True,
+        )
+        session.add(row)
+        session.flush()
+        return row.id, capture.id, capture.domain or domain
+
+
+def _run(w: World) -> int:
+    """A fresh queued re-scoring run for the run routes to act on."""
+    with w.db.session() as session:
+        run = RescoreRun(state="queued", versions={}, created_by="matrix")
+        session.add(run)
+        session.flush()
+        return run.id
+
+
+def _known_hash(w: World) -> int:
+    with w.db.session() as session:
+        row = KnownHash(pdq=f"{next(w.numbers):064x}", label="porn", source="matrix", added_by="m")
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+MATRIX_HASH = "f" * 64
+WBMP_DIGEST = hashlib.sha256(WBMP).hexdigest()
 
 
 def _probe_job(w: World, caller: Caller, _: int | None) -> Response:
@@ -750,6 +803,77 @@ RECIPES: dict[str, Recipe] = {
         lambda w, c, o: call(w, c, "POST", f"/probe/campaigns/{_campaign(w, o)}/pause"), "org"
     ),
     "GET /probe/candidates": Recipe(get("/probe/candidates")),
+    # Detection (jingwang.web.routes.classify_api, classify, classify_capture, classify_admin).
+    "POST /api/classify/text": Recipe(post("/api/classify/text", json={"text": "matrix"})),
+    "GET /api/classify/info": Recipe(get("/api/classify/info")),
+    "GET /api/captures/{capture_id}/verdict": Recipe(
+        lambda w, c, o: call(w, c, "GET", f"/api/captures/{_verdict(w, o)[1]}/verdict"), "org"
+    ),
+    "POST /api/captures/{capture_id}/classify": Recipe(
+        lambda w, c, o: call(w, c, "POST", f"/api/captures/{_capture(w, o)}/classify"), "org"
+    ),
+    "GET /api/verdicts": Recipe(
+        get("/api/verdicts"),
+        leaks=_leaks(lambda w, r: [i["org_id"] for i in r.json()["items"] if i["org_id"]]),
+    ),
+    "GET /api/verdicts/{verdict_id}": Recipe(
+        lambda w, c, o: call(w, c, "GET", f"/api/verdicts/{_verdict(w, o)[0]}"), "org"
+    ),
+    "GET /api/sites/{domain}/verdict": Recipe(
+        lambda w, c, o: call(
+            w, c, "GET", f"/api/sites/{_verdict(w, o, subject='site')[2]}/verdict"
+        ),
+        "org",
+    ),
+    "POST /api/classify/rescore": Recipe(post("/api/classify/rescore")),
+    "GET /api/classify/rescore/{run_id}": Recipe(
+        lambda w, c, _: call(w, c, "GET", f"/api/classify/rescore/{_run(w)}")
+    ),
+    "POST /api/classify/rescore/{run_id}/cancel": Recipe(
+        lambda w, c, _: call(w, c, "POST", f"/api/classify/rescore/{_run(w)}/cancel")
+    ),
+    "GET /api/classify/hashes": Recipe(get("/api/classify/hashes")),
+    "POST /api/classify/hashes": Recipe(
+        post("/api/classify/hashes", json={"source": "matrix", "hashes": [MATRIX_HASH]})
+    ),
+    "DELETE /api/classify/hashes/{hash_id}": Recipe(
+        lambda w, c, _: call(w, c, "DELETE", f"/api/classify/hashes/{_known_hash(w)}")
+    ),
+    "GET /classify": Recipe(
+        get("/classify"), leaks=_leaks(lambda w, r: _ids(r'data-org-id="(\d+)"')(r))
+    ),
+    "GET /classify/verdicts/{verdict_id}": Recipe(
+        lambda w, c, o: call(w, c, "GET", f"/classify/verdicts/{_verdict(w, o)[0]}"), "org"
+    ),
+    "GET /classify/check": Recipe(get("/classify/check")),
+    "POST /classify/check": Recipe(post("/classify/check", data={"text": "matrix"})),
+    "GET /probe/captures/{capture_id}/verdict": Recipe(
+        lambda w, c, o: call(w, c, "GET", f"/probe/captures/{_capture(w, o)}/verdict"), "org"
+    ),
+    "POST /probe/captures/{capture_id}/classify": Recipe(
+        lambda w, c, o: call(w, c, "POST", f"/probe/captures/{_capture(w, o)}/classify"), "org"
+    ),
+    "GET /probe/captures/{capture_id}/images/{digest}": Recipe(
+        lambda w, c, o: call(
+            w, c, "GET", f"/probe/captures/{_verdict(w, o)[1]}/images/{WBMP_DIGEST}"
+        ),
+        "org",
+    ),
+    "GET /classify/runs": Recipe(get("/classify/runs")),
+    "POST /classify/runs": Recipe(post("/classify/runs")),
+    "GET /classify/runs/{run_id}": Recipe(
+        lambda w, c, _: call(w, c, "GET", f"/classify/runs/{_run(w)}")
+    ),
+    "POST /classify/runs/{run_id}/cancel": Recipe(
+        lambda w, c, _: call(w, c, "POST", f"/classify/runs/{_run(w)}/cancel")
+    ),
+    "GET /classify/hashes": Recipe(get("/classify/hashes")),
+    "POST /classify/hashes": Recipe(
+        post("/classify/hashes", data={"source": "matrix", "hashes": MATRIX_HASH})
+    ),
+    "POST /classify/hashes/{hash_id}/delete": Recipe(
+        lambda w, c, _: call(w, c, "POST", f"/classify/hashes/{_known_hash(w)}/delete")
+    ),
 }
 
 

@@ -1,9 +1,10 @@
 """Classification: what a page is and what it names.
 
-Today this holds identifier extraction (:mod:`jingwang.classify.identifiers`): ICP filing and
-licence numbers found in page text, checked and normalised. Text normalisation and lexicons,
-the text and image models, verdicts and evaluation join this package later; each keeps its
-imports light, so importing ``jingwang.classify`` loads no model.
+Identifier extraction (:mod:`.identifiers`); text normalisation, the weighted lexicon and the
+text model (:mod:`.text`); image scoring and PDQ hashes (:mod:`.images`); verdicts with reasons
+(:mod:`.verdict`, :mod:`.classifier`), stored and re-scored by :mod:`.service` and
+:mod:`.jobs`; evaluation (:mod:`.evaluate`). Every module keeps its imports light: importing
+``jingwang.classify`` loads no model, OpenCC or onnxruntime; they are built on first use.
 """
 
 from jingwang.classify.identifiers import (

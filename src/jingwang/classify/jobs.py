@@ -133,12 +133,12 @@ class ClassifyCaptures(JobKind[CapturesPayload]):
         from jingwang.probe.errors import CaptureNotFound
         from jingwang.probe.models import Capture
 
-        made: list[Classifier] = []  # built on the first capture that exists
+        # Built before any session opens: it reads the known images in a session of its own,
+        # and on SQLite a second session in this thread would wait on our own write lock.
+        judge = classifier_for(ctx)
 
         def classifier() -> Classifier:
-            if not made:
-                made.append(classifier_for(ctx))
-            return made[0]
+            return judge
 
         result = CapturesResult(judged=0, skipped=0, missing=0, labels={}, sites=0)
         domains: dict[str, None] = {}

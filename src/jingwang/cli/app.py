@@ -62,6 +62,7 @@ def root(
 # One module per domain, each exposing `register(app)`. One line each, kept sorted.
 COMMAND_MODULES = (
     "jingwang.cli.audit",
+    "jingwang.cli.classify",
     "jingwang.cli.db",
     "jingwang.cli.decisions",
     "jingwang.cli.demo",

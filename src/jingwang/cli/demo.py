@@ -70,6 +70,13 @@ def demo(
             ),
             soft_wrap=True,
         )
+        judging = summary.judging
+        if judging is not None:
+            labels = ", ".join(f"{label} {count}" for label, count in judging.labels.items())
+            cli.console.print(
+                f"judged {judging.captures} captures in {judging.seconds:.1f} s ({labels or '-'})",
+                soft_wrap=True,
+            )
         _print_logins(cli, summary.logins)
         run_server(
             settings,
@@ -108,6 +115,8 @@ def _banner(cli: CliContext, url: str, data_dir: Path, web: DemoWeb, config: Pat
         f"  API docs:       {url}/docs\n"
         f"  readiness:      {url}/readyz\n"
         f"  probing:        {url}/probe  (拨测取证 / Probing: captures, chains, screenshots)\n"
+        f"  detection:      {url}/classify  (检测判定 / Detection: verdicts, reasons, marked "
+        f"phrases; open a capture for its verdict panel)\n"
         f"  sample mobile web: {sample} (names answered by DNS at {web.dns.address})\n"
         f"  try:            {command} jobs list\n"
         f"                  {command} audit verify\n"

@@ -5,7 +5,8 @@ So far: the parties of the 2009 plan as organisations with one login per role (f
 through the CSV importer (:mod:`.registry`); a few sample evidence files in the blob store; and a
 `blobs.verify` job the worker runs, whose result event lands in the hash-chained audit log;
 and, when the sample mobile web runs (:mod:`.probing`), probing campaigns over the registry run
-to completion, so captures with their evidence are there when the UI opens.
+to completion, so captures with their evidence are there when the UI opens, each judged by the
+classifier (:mod:`.classifying`) so its verdict is there too.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from jingwang.accounts.demo import DemoLogin, seed_demo_accounts
+from jingwang.demo.classifying import JudgingSummary, judge_demo_captures
 from jingwang.demo.probing import DemoWeb, ProbingSummary, seed_probing
 from jingwang.demo.registry import seed_demo_findings, seed_demo_registry
 from jingwang.jobs import enqueue
@@ -40,6 +42,7 @@ class DemoSummary:
     registry_rows: int
     findings: int
     probing: ProbingSummary | None = None
+    judging: JudgingSummary | None = None
 
 
 def seed_demo(settings: Settings, web: DemoWeb | None = None) -> DemoSummary:
@@ -64,7 +67,12 @@ def seed_demo(settings: Settings, web: DemoWeb | None = None) -> DemoSummary:
                 c.get("new", 0) + c.get("still_open", 0) + c.get("reopened", 0)
                 for c in audit.counts.values()
             )
-        probing = seed_probing(settings, db, store, web) if web is not None else None
+        probing = judging = None
+        if web is not None:
+            # the demo judges its captures itself, right after: no job per batch for the worker
+            quiet = settings.model_copy(update={"classify_after_probe": False})
+            probing = seed_probing(quiet, db, store, web)
+            judging = judge_demo_captures(settings, db, store)
     finally:
         db.dispose()
     return DemoSummary(
@@ -74,6 +82,7 @@ def seed_demo(settings: Settings, web: DemoWeb | None = None) -> DemoSummary:
         registry_rows=sum(r.added for r in reports),
         findings=findings,
         probing=probing,
+        judging=judging,
     )
 
 

@@ -41,8 +41,10 @@ _SIGNATURES = (
     (b"PK\x03\x04", "a ZIP archive"),
     (b"\x1f\x8b", "gzip data"),
 )
-# What a damaged file raises while Pillow decodes it.
-_DAMAGED = (OSError, ValueError, SyntaxError, EOFError, IndexError)
+# What a damaged file raises while Pillow decodes it: OSError and friends mostly, but format
+# plugins fed hostile bytes have raised nearly anything (struct.error, KeyError, IndexError,
+# ZeroDivisionError …). Any of them means the file cannot be read, never that scoring stops.
+_DAMAGED = (Exception,)
 
 
 class ImageUnreadable(InvalidInput):
@@ -108,7 +110,9 @@ def _decode_pillow(data: bytes, media_type: str | None, max_pixels: int) -> Deco
             f"over the pixel limit of the image decoder: {bomb}", media_type=media_type
         ) from None
     except _DAMAGED as damaged:
-        raise ImageUnreadable(f"damaged image header: {damaged}", media_type=media_type) from None
+        raise ImageUnreadable(
+            f"damaged image header: {_why(damaged)}", media_type=media_type
+        ) from None
     with opened:
         name = opened.format or "image"
         width, height = opened.size
@@ -123,9 +127,14 @@ def _decode_pillow(data: bytes, media_type: str | None, max_pixels: int) -> Deco
             picture = _as_shown(opened)
         except _DAMAGED as damaged:
             raise ImageUnreadable(
-                f"damaged {name} data: {damaged}", media_type=media_type
+                f"damaged {name} data: {_why(damaged)}", media_type=media_type
             ) from None
     return DecodedImage(picture, Image.MIME.get(name, f"image/{name.lower()}"))
+
+
+def _why(error: Exception) -> str:
+    text = str(error)
+    return f"{type(error).__name__}: {text}" if not isinstance(error, OSError) else text
 
 
 def _as_shown(image: Image.Image) -> Image.Image:

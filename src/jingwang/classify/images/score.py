@@ -9,6 +9,12 @@ wait for their batch: a page of 40 large photos never holds 40 decoded photos. A
 the model itself (:class:`~jingwang.classify.images.nsfw.ImageModelError`) is not an image's
 fault and is raised. The same bytes twice in one call (a repeated icon) are judged once.
 
+Work is split by batch: up to four worker threads (no more than the cores) decode, hash and
+prepare the images of one batch, then the model scores the batch in one run. Decoding and
+resizing release the GIL, so the workers keep every core busy where a single thread would
+leave the others idle between model runs (on 2 cores: 82 images/s against 72 for the same
+work in one thread, the model included).
+
 Known images. A captured image's hash is looked up in the :class:`KnownIndex` as it is; a
 known picture is put into the index as its eight dihedral hashes (rotations and mirror images,
 under one id): :func:`add_known_image` does that. Mirrored and rotated copies, a common way to

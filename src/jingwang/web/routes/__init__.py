@@ -7,6 +7,10 @@ from fastapi import APIRouter
 from jingwang.web.routes import (
     audit,
     audit_api,
+    classify,
+    classify_admin,
+    classify_api,
+    classify_capture,
     decisions,
     decisions_api,
     docs,
@@ -43,6 +47,10 @@ ROUTERS: tuple[APIRouter, ...] = (
     registry_gate.api_router,
     probe.router,
     probe_campaigns.router,
+    classify_api.router,
+    classify.router,
+    classify_capture.router,
+    classify_admin.router,
 )
 
 __all__ = ["ROUTERS"]

@@ -13,7 +13,8 @@ Pages (``probe:read``; what they list is within the reader's reach, see
   API, :mod:`jingwang.web.routes.probe_api`; the WML view in a ``sandbox=""`` iframe), and the
   evidence with a "verify now" button (``POST …/verify``: ``evidence:export``, which in every
   organisation kind and role comes with ``probe:read``; both are checked) and its WACZ export
-  (``GET …/wacz``, ``evidence:export``).
+  (``GET …/wacz``, ``evidence:export``). Readers holding ``classify:read`` also see the
+  machine verdict panel (:mod:`jingwang.web.routes.classify_capture`).
 
 Nothing the captured site sent is ever rendered as HTML here: titles, texts and URLs are text
 (escaped by Jinja), links are not links and images are not loaded from the site.
@@ -49,6 +50,7 @@ from jingwang.web.htmx import wants_fragment
 from jingwang.web.i18n import N_, Locale
 from jingwang.web.pages import Pages
 from jingwang.web.routes import probe_view as view
+from jingwang.web.routes.classify_capture import panel_words, verdict_panel
 
 router = APIRouter(include_in_schema=False)
 
@@ -352,10 +354,14 @@ def probe_capture(
     pages: PagesDep,
     locale: LocaleDep,
     capture_id: int,
+    job: Annotated[int | None, Query(ge=1)] = None,
 ) -> HTMLResponse:
     capture = get_capture(session, actor, capture_id)
     summary = capture.summary or {}
     context = _evidence_context(session, actor, capture, locale)
+    # the machine verdict (classify:read), with the judgement asked for by "judge again"
+    context["panel"] = verdict_panel(session, actor, capture, locale, job_id=job)
+    context.update(panel_words())
     kinds = {row.kind for row in context["evidence"]}
     context.update(
         {

@@ -1,0 +1,199 @@
+"""Scoring the examples of a labelled dataset for ``jingwang classify eval``.
+
+An example names what to judge in one of three ways (:mod:`jingwang.classify.evaluate`):
+
+* ``text``: the text alone, through the text scorer (lexicon and text model);
+* ``url``: probed now with the prober (its guard and limits apply), then the page judged as
+  a capture would be: its text, its images and its identifiers;
+* ``evidence``: a capture id (its stored page and the images of its WARC file), or the path
+  of a WARC file (relative to the dataset's folder) written by the prober: the page summary
+  and the images recorded in it.
+
+A page that cannot be judged (a refused or failed probe, an unreadable WARC) scores 0, as the
+verdict rules do with a page that has nothing to judge; the error is reported on stderr.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from warcio.archiveiterator import ArchiveIterator
+
+from jingwang.classify.classifier import Classifier
+from jingwang.classify.evaluate import Example
+from jingwang.classify.images.score import ImageInput
+from jingwang.cli.context import CliContext
+from jingwang.errors import InvalidInput, JingwangError
+from jingwang.probe.decode import BodyDecoder, UnsupportedEncoding
+
+MAX_IMAGE_BYTES = 20 * 1024 * 1024  # a decoded image larger than this is not read
+
+
+class EvalProgress:
+    """A progress bar on stderr (none when ``quiet``): examples judged of the total."""
+
+    def __init__(self, console: Console, total: int, *, quiet: bool) -> None:
+        columns = (
+            TextColumn("judging"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("failed {task.fields[failed]}"),
+            TimeElapsedColumn(),
+        )
+        self.bar = Progress(*columns, console=console, disable=quiet)
+        self.task = self.bar.add_task("eval", total=total, failed=0)
+        self.failed = 0
+
+    def __enter__(self) -> Self:
+        self.bar.start()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.bar.stop()
+
+    def advance(self, *, failed: bool = False) -> None:
+        self.failed += int(failed)
+        self.bar.update(self.task, advance=1, failed=self.failed)
+
+
+def warc_page(data: bytes) -> tuple[dict[str, Any], list[ImageInput]]:
+    """The page summary and the images recorded in a prober's WARC file.
+
+    The summary is the ``metadata`` record the prober wrote for the final page (``JW-Kind:
+    summary``); the images are the successful ``response`` records of the subresources that
+    summary lists as images (:func:`jingwang.classify.pages.image_urls`), content-encoding
+    undone, in page order, as a capture's images are read.
+    """
+    from jingwang.classify.pages import image_urls
+
+    summary: dict[str, Any] = {}
+    bodies: dict[str, bytes] = {}
+    for record in ArchiveIterator(io.BytesIO(data)):
+        headers = record.rec_headers
+        if record.rec_type == "metadata" and headers.get_header("JW-Kind") == "summary":
+            summary = json.loads(record.content_stream().read())
+        elif record.rec_type == "response" and _succeeded(record.http_headers):
+            uri = headers.get_header("WARC-Target-URI") or ""
+            encoding = record.http_headers.get_header("Content-Encoding")
+            bodies[uri] = _decoded(record.raw_stream.read(), encoding)
+    wanted = image_urls(summary)
+    images = [
+        ImageInput(url=url, data=bodies[uri], media_type=media_type)
+        for uri, (url, media_type) in wanted.items()
+        if bodies.get(uri)
+    ]
+    return summary, images
+
+
+def _succeeded(http_headers: Any) -> bool:
+    return http_headers is not None and str(http_headers.get_statuscode()).startswith("2")
+
+
+def _decoded(payload: bytes, encoding: str | None) -> bytes:
+    """The payload with its Content-Encoding undone, at most :data:`MAX_IMAGE_BYTES`
+    (empty when it cannot be undone or is larger)."""
+    if not encoding:
+        return payload if len(payload) <= MAX_IMAGE_BYTES else b""
+    try:
+        decoder = BodyDecoder(encoding, MAX_IMAGE_BYTES)
+    except UnsupportedEncoding:
+        return b""
+    decoder.feed(payload)
+    return b"" if decoder.capped else bytes(decoder.out)
+
+
+def _judge_summary(
+    classifier: Classifier, summary: dict[str, Any], images: Sequence[ImageInput], outcome: str
+) -> float:
+    from jingwang.classify.pages import capture_identifiers, page_text
+
+    verdict = classifier.judge_page(
+        text=page_text(summary),
+        images=images,
+        identifiers=capture_identifiers(summary),
+        outcome=outcome,
+    )
+    return verdict.score
+
+
+def _judge_url(cli: CliContext, classifier: Classifier, url: str) -> float:
+    from jingwang.probe.probe import probe_url_sync
+    from jingwang.probe.rows import page_json
+
+    result = probe_url_sync(url, settings=cli.settings)
+    if result.page is None:
+        raise InvalidInput(f"{url}: {result.refused or result.error or 'no page'}", url=url)
+    images = [
+        ImageInput(url=sub.url, data=sub.exchange.body, media_type=sub.media_type)
+        for sub in result.subresources
+        if sub.exchange is not None and sub.refused is None and sub.exchange.body
+    ]
+    return _judge_summary(classifier, page_json(result.page), images, str(result.outcome))
+
+
+def _judge_evidence(cli: CliContext, classifier: Classifier, evidence: str, base: Path) -> float:
+    from jingwang.classify.pages import capture_images
+    from jingwang.probe.models import Capture
+
+    if evidence.strip().isdigit():
+        with cli.db.session() as session:
+            capture = session.get(Capture, int(evidence))
+            if capture is None:
+                raise InvalidInput(f"evidence {evidence}: no capture has that id")
+            images = capture_images(cli.blobs, session, capture)
+            return _judge_summary(classifier, capture.summary or {}, images, capture.outcome)
+    path = base / evidence
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InvalidInput(f"evidence {evidence}: cannot read {path}: {error.strerror}") from None
+    summary, images = warc_page(data)
+    return _judge_summary(classifier, summary, images, "ok")
+
+
+def score_example(cli: CliContext, classifier: Classifier, example: Example, base: Path) -> float:
+    """The score of one example: P(porn) of its text, or of the page it names."""
+    if example.text is not None:
+        return classifier.text(example.text).probability
+    if example.url is not None:
+        return _judge_url(cli, classifier, example.url)
+    if example.evidence is not None:
+        return _judge_evidence(cli, classifier, example.evidence, base)
+    raise InvalidInput(f"example {example.id}: no text, url or evidence to judge")
+
+
+def score_examples(
+    cli: CliContext,
+    classifier: Classifier,
+    examples: Sequence[Example],
+    base: Path,
+    progress: EvalProgress,
+) -> list[float]:
+    """Every example's score, in order (0 for one that could not be judged, said on stderr)."""
+    scores = []
+    for example in examples:
+        try:
+            scores.append(score_example(cli, classifier, example, base))
+            progress.advance()
+        except (JingwangError, OSError, ValueError) as error:
+            cli.err.print(
+                f"example {example.id}: not judged, scored 0: {error}", markup=False, soft_wrap=True
+            )
+            scores.append(0.0)
+            progress.advance(failed=True)
+    return scores
+
+
+__all__ = ["EvalProgress", "score_example", "score_examples", "warc_page"]
