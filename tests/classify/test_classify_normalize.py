@@ -206,3 +206,49 @@ def test_normalising_mixed_evasion_text_never_loses_a_character(chars: list[str]
     for index in range(len(result.text)):
         low, high = result.span(index, index + 1)
         assert text[low:high].strip(" .😀")
+
+
+def _same(one: Normalized, other: Normalized) -> bool:
+    return (
+        one.original == other.original
+        and one.text == other.text
+        and list(one.origin) == list(other.origin)
+        and list(one.boundary) == list(other.boundary)
+        and one.sound == other.sound
+        and all(
+            one.span(index, index + 1) == other.span(index, index + 1)
+            for index in range(len(one.text))
+        )
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.text(
+            st.sampled_from(
+                ["色", "情", "電", "影", "ｓ", "E", "x", " ", ".", "網", "際", "路", "…", "\n", "a"]
+            ),
+            max_size=12,
+        ),
+        max_size=8,
+    )
+)
+def test_normalising_many_texts_together_equals_one_at_a_time(texts: list[str]) -> None:
+    normalizer = default_normalizer()
+    together = normalizer.normalize_many(texts)
+    assert len(together) == len(texts)
+    for text, result in zip(texts, together, strict=True):
+        assert _same(result, normalizer.normalize(text)), text
+
+
+def test_no_run_or_phrase_crosses_from_one_text_into_the_next(normalizer: Normalizer) -> None:
+    texts = ["色色", "色情", "網際", "網路", "se", "qing"]
+    together = normalizer.normalize_many(texts)
+    assert [result.text for result in together] == ["色色", "色情", "网际", "网络", "se", "qing"]
+    assert together[1].span(0, 2) == (0, 2)
+    assert together[4].boundary[0] and together[4].boundary[2]  # "se" stays a word of its own
+    holding = [*texts, "\ud7a3 a text holding the separator letter"]
+    assert [r.text for r in normalizer.normalize_many(holding)] == [
+        normalizer.normalize(t).text for t in holding
+    ]

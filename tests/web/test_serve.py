@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -75,7 +76,11 @@ def test_worker_env_carries_every_setting(settings: Settings):
 def test_worker_env_round_trips_through_settings(settings: Settings, monkeypatch):
     # Lists travel as JSON: give each list setting a value to carry.
     lists = {
-        k: [8081] if k.endswith("_ports") else ["example.module"]
+        k: [8081]
+        if k.endswith("_ports")
+        else [Path("/srv/extra.lex")]
+        if k.endswith("_paths")
+        else ["example.module"]
         for k, v in settings.model_dump().items()
         if isinstance(v, list)
     }

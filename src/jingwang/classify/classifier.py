@@ -149,6 +149,10 @@ class Classifier:
     def text(self, text: str) -> TextScore:
         return self.scorer.score(text)
 
+    def texts(self, texts: Sequence[str]) -> list[TextScore]:
+        """The text score of each text, normalised together (evaluation, batches of pages)."""
+        return self.scorer.score_many(texts)
+
     def text_attribution(self, score: TextScore) -> dict[str, float]:
         """Each lexicon category's share of the text's log-odds (see :func:`text_shares`)."""
         return text_shares(self.scorer.model, score)

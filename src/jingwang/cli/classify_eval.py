@@ -163,6 +163,9 @@ def _judge_evidence(cli: CliContext, classifier: Classifier, evidence: str, base
     return _judge_summary(classifier, summary, images, "ok")
 
 
+TEXT_BATCH = 50  # text examples normalised together
+
+
 def score_example(cli: CliContext, classifier: Classifier, example: Example, base: Path) -> float:
     """The score of one example: P(porn) of its text, or of the page it names."""
     if example.text is not None:
@@ -181,9 +184,23 @@ def score_examples(
     base: Path,
     progress: EvalProgress,
 ) -> list[float]:
-    """Every example's score, in order (0 for one that could not be judged, said on stderr)."""
+    """Every example's score, in order (0 for one that could not be judged, said on stderr).
+
+    Text examples are judged in batches (normalised together, which is cheaper for short
+    texts); URL and evidence examples one at a time."""
+    texts = [example for example in examples if example.text is not None]
+    text_scores: dict[int, float] = {}
+    for first in range(0, len(texts), TEXT_BATCH):
+        batch = texts[first : first + TEXT_BATCH]
+        judged = classifier.texts([example.text or "" for example in batch])
+        for example, score in zip(batch, judged, strict=True):
+            text_scores[id(example)] = score.probability
+            progress.advance()
     scores = []
     for example in examples:
+        if id(example) in text_scores:
+            scores.append(text_scores[id(example)])
+            continue
         try:
             scores.append(score_example(cli, classifier, example, base))
             progress.advance()

@@ -30,7 +30,7 @@ import hashlib
 import itertools
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -207,19 +207,32 @@ class Lexicon:
     def scan_text(self, text: str) -> LexiconScore:
         return self.scan(self.normalizer.normalize(text))
 
+    def scan_texts(self, texts: Sequence[str]) -> list[LexiconScore]:
+        """:meth:`scan_text` of each text, normalised together (see
+        :meth:`.Normalizer.normalize_many`): what a batch of pages should use."""
+        return [self.scan(normalized) for normalized in self.normalizer.normalize_many(texts)]
+
     def scan(self, normalized: Normalized) -> LexiconScore:
         found = self._find(normalized)
         categories = dict.fromkeys(CATEGORIES, 0.0)
         hits: list[tuple[int, PhraseHit]] = []
+        if not found:
+            return LexiconScore(categories, (), self.version)
+        span = normalized.spanner()
+        original = normalized.original
         for index in sorted({entry for entry, _ in found}):
             entry = self.entries[index]
-            per_part = [found.get((index, part), []) for part in range(len(entry.parts))]
-            count = min(len(occurrences) for occurrences in per_part)
-            if not count:
-                continue
+            if len(entry.parts) == 1:
+                per_part = [found[(index, 0)]]
+                count = len(per_part[0])
+            else:
+                per_part = [found.get((index, part), []) for part in range(len(entry.parts))]
+                count = min(len(occurrences) for occurrences in per_part)
+                if not count:
+                    continue
             contribution = entry.weight * min(count, MAX_COUNT)
             categories[entry.category] = categories.get(entry.category, 0.0) + contribution
-            hits.append((contribution, _hit(entry, count, per_part, normalized)))
+            hits.append((contribution, _hit(entry, count, per_part, span, original)))
         hits.sort(key=lambda item: (-abs(item[0]), -item[1].weight, item[1].phrase))
         return LexiconScore(categories, tuple(hit for _, hit in hits), self.version)
 
@@ -277,24 +290,30 @@ def _targets(index: int, entry: Entry, splits: dict[str, str]) -> Iterator[tuple
 
 
 def _hit(
-    entry: Entry, count: int, per_part: list[list[_Occurrence]], normalized: Normalized
+    entry: Entry,
+    count: int,
+    per_part: list[list[_Occurrence]],
+    span: Callable[[int, int], Span],
+    original: str,
 ) -> PhraseHit:
-    occurrences = sorted(occurrence for part in per_part for occurrence in part)
-    original: list[Span] = []
-    for start, stop, _ in occurrences:
-        mapped = normalized.span(start, stop)
-        if mapped not in original:
-            original.append(mapped)
-            if len(original) == MAX_SPANS:
-                break
+    occurrences = per_part[0] if len(per_part) == 1 else [o for part in per_part for o in part]
+    occurrences.sort()
+    spans: list[Span] = []
+    exact = False
+    for start, stop, matched_text in occurrences:
+        exact = exact or matched_text
+        if len(spans) < MAX_SPANS:
+            mapped = span(start, stop)
+            if mapped not in spans:
+                spans.append(mapped)
     return PhraseHit(
         phrase=entry.phrase,
         category=entry.category,
         weight=entry.weight,
         count=count,
-        spans=tuple(original),
-        form="text" if any(exact for _, _, exact in occurrences) else "pinyin",
-        matched=tuple(normalized.original[start:end] for start, end in original),
+        spans=tuple(spans),
+        form="text" if exact else "pinyin",
+        matched=tuple(original[start:end] for start, end in spans),
         source=entry.source,
     )
 
