@@ -43,7 +43,7 @@ from bench.result import Result, rate
 NAME = "classify"
 SEED = 2010
 IMAGES = {"tiny": 8, "smoke": 48, "full": 300}
-TEXT_BATCH = 50  # pages per scan_texts call: a classification job's batch (classify_batch_size)
+TEXT_BATCH = 50  # pages per scan_texts call (what `jingwang classify eval` uses)
 TEXT_BYTES = {"tiny": 20_000, "smoke": 400_000, "full": 4_000_000}
 REPEATS = {"tiny": 1, "smoke": 3, "full": 5}
 BATCH_SIZE = 16  # the classify_image_batch_size default
@@ -253,8 +253,8 @@ def _model_peer(scale: str) -> Work:
 
 
 def _text_ours(scale: str, batch: int = TEXT_BATCH) -> Work:
-    """Ours: ``scan_texts`` over batches of ``batch`` pages (as a classification job gets
-    them), or ``scan_text`` page by page when ``batch`` is 1."""
+    """Ours: ``scan_texts`` over batches of ``batch`` pages (as ``jingwang classify eval``
+    scores them), or ``scan_text`` page by page when ``batch`` is 1."""
     from jingwang.classify.text.lexicon import load_lexicon
 
     pages = page_texts(TEXT_BYTES[scale])

@@ -1167,6 +1167,26 @@ def plan() -> Plan:
     return items
 
 
+# Real pages of every kind end in a footer of contact lines and a filing number: porn sites
+# and spam print QQ numbers and phones, but so do news portals, shops and game sites. The same
+# share of porn and clean lines gets a page footer, so contact lines carry no label (a model
+# trained without this learned "客服QQ" as a porn word and flagged benign portals).
+FOOTER_SHARE = 0.3
+ICP_PROVINCES = "京沪粤浙苏鲁川鄂湘闽"
+
+
+def footer_zh(rng: random.Random) -> str:
+    lines = [
+        f"客服QQ:{qq(rng)}",
+        f"Tel: {landline(rng)}",
+        f"电话：{mobile(rng)}",
+        f"{rng.choice(ICP_PROVINCES)}ICP备{digits(rng, 8)}号",
+        f"kefu@{clean_domain(rng)}",
+        f"版权所有 © {rng.randint(2005, 2012)}",
+    ]
+    return "\n".join(rng.sample(lines, rng.randint(2, 4)))
+
+
 def generate(rng: random.Random) -> list[dict[str, object]]:
     seen: set[str] = set()
     rows: list[dict[str, object]] = []
@@ -1187,6 +1207,16 @@ def generate(rng: random.Random) -> list[dict[str, object]]:
             tries += 1
             line = transform(rng, fill(rng, rng.choice(templates), slots))
             made += add(line, label, kind, lang, "template")
+    footed = [row for row in rows if row["source"] == "template" and row["lang"] == "zh"]
+    for row in footed:
+        if rng.random() < FOOTER_SHARE:
+            add(
+                f"{row['text']}\n{footer_zh(rng)}",
+                int(row["label"]),
+                str(row["kind"]),
+                "zh",
+                "template",
+            )
     for number_, row in enumerate(rows, start=1):
         row["id"] = f"dev-{number_:04d}"
     rows.extend(hand_file_rows(HAND_FILE, seen))
