@@ -40,8 +40,7 @@ from jingwang.core.events import EventActor
 from jingwang.errors import InvalidInput
 from jingwang.probe.errors import CaptureNotFound
 from jingwang.probe.models import Capture
-from jingwang.probe.rows import host_and_domain
-from jingwang.probe.service import capture_reach
+from jingwang.probe.service import capture_reach, domain_of
 from jingwang.store import BlobStore
 from jingwang.store.base import utcnow
 from jingwang.store.outbox import emit, transaction_lock
@@ -90,17 +89,6 @@ def _visible_capture(session: Session, actor: Actor, capture_id: int) -> Capture
     return capture
 
 
-def _domain(text: str) -> str:
-    raw = text.strip()
-    _, domain = host_and_domain(raw if "//" in raw else f"http://{raw}/")
-    if domain is None:
-        raise InvalidInput(
-            f"{text!r} names no registrable domain: give a host such as wap.example.com.cn",
-            field="domain",
-        )
-    return domain
-
-
 # Verdicts --------------------------------------------------------------------------------------
 
 
@@ -137,7 +125,7 @@ def get_verdict(session: Session, actor: Actor, verdict_id: int) -> VerdictRow:
 def site_verdict(session: Session, actor: Actor, domain: str) -> VerdictRow | None:
     """The current verdict on the site ``domain`` (a host is taken to its registrable domain)."""
     authorize(actor, READ)
-    wanted = _domain(domain)
+    wanted = domain_of(domain)
     query = select(VerdictRow).where(
         VerdictRow.subject == "site",
         VerdictRow.domain == wanted,
@@ -169,7 +157,7 @@ def list_verdicts(
     if label is not None and label.strip():
         query = query.where(VerdictRow.label == _label(label))
     if domain is not None and domain.strip():
-        query = query.where(VerdictRow.domain == _domain(domain))
+        query = query.where(VerdictRow.domain == domain_of(domain))
     if min_score is not None:
         query = query.where(VerdictRow.score >= min_score)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0

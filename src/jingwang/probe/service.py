@@ -216,7 +216,7 @@ def list_captures(
     if visible is not None:
         query = query.where(Capture.org_id.in_(sorted(visible)))
     if domain is not None and domain.strip():
-        query = query.where(Capture.domain == _domain(domain))
+        query = query.where(Capture.domain == domain_of(domain))
     if campaign_id is not None:
         query = query.where(Capture.campaign_id == campaign_id)
     if outcome is not None and outcome.strip():
@@ -227,7 +227,8 @@ def list_captures(
     return list(session.scalars(query.order_by(Capture.id.desc()).limit(size)))
 
 
-def _domain(text: str) -> str:
+def domain_of(text: str) -> str:
+    """The registrable domain a user typed (a host, a domain or a URL); says what to fix."""
     raw = text.strip()
     _, domain = host_and_domain(raw if "//" in raw else f"http://{raw}/")
     if domain is None:
@@ -284,6 +285,7 @@ __all__ = [
     "READ",
     "RUN",
     "capture_reach",
+    "domain_of",
     "evidence_bytes",
     "evidence_of",
     "get_capture",
