@@ -162,6 +162,27 @@ def test_a_mirrored_recompressed_copy_of_a_known_image_matches(model: NsfwModel)
     assert other.pdq is not None
 
 
+def test_a_hash_list_of_originals_matches_mirrored_and_rotated_copies() -> None:
+    # Partners share one hash per picture; the captured copies are flipped or turned.
+    known = KnownIndex([(7, pdq_hash(photo("chelsea"))[0], "porn", "partner list")])
+    mirrored = photo("chelsea").transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+    turned = photo("chelsea").transpose(Image.Transpose.ROTATE_90)
+    items = [
+        ImageInput("http://k.test/m.jpg", encode(mirrored, "JPEG", quality=50), "image/jpeg"),
+        ImageInput("http://k.test/t.png", encode(turned, "PNG"), "image/png"),
+        ImageInput("http://k.test/o.jpg", encode(photo("coffee"), "JPEG"), "image/jpeg"),
+    ]
+    first, second, other = score(items, None, known)
+    assert first.known is not None
+    assert first.known.hash_id == 7
+    assert second.known is not None
+    assert second.known.hash_id == 7
+    assert other.known is None
+    assert len(first.variants) == 8
+    assert first.variants[0] == first.pdq
+    assert "variants" not in first.to_json()  # verdicts keep the hash, not all eight
+
+
 def test_low_quality_hashes_are_recorded_but_never_matched() -> None:
     flat = Image.new("RGB", (120, 90), (90, 140, 200))
     value, quality = pdq_hash(flat)

@@ -162,6 +162,7 @@ def test_an_image_is_scored_once_and_its_hash_kept(
     assert len(rows) == 2
     assert all(row.model_version == classifier.versions["image_model"] for row in rows)
     assert all(row.pdq and row.pdq_quality is not None for row in rows)
+    assert all(row.pdq_variants and row.pdq_variants.split(",")[0] == row.pdq for row in rows)
     assert rows[0].first_capture_id == first
 
 

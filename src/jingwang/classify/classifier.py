@@ -196,7 +196,8 @@ class Classifier:
         known = None
         quality = image.pdq_quality or 0
         if image.pdq and quality >= self.limits.pdq_min_quality and len(self.known):
-            known = self.known.match(image.pdq, self.limits.pdq_max_distance)
+            hashes = image.variants or (image.pdq,)
+            known = self.known.match_any(hashes, self.limits.pdq_max_distance)
         side = self.limits.thumbnail_max_side
         thumbnail = bool(
             image.width and image.height and image.width <= side and image.height <= side

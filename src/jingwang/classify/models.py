@@ -88,6 +88,7 @@ class ImageRow(Base):
     nsfw: Mapped[float | None] = mapped_column(Float)
     pdq: Mapped[str | None] = mapped_column(String(64))
     pdq_quality: Mapped[int | None] = mapped_column(Integer)
+    pdq_variants: Mapped[str | None] = mapped_column(Text)  # the 8 dihedral hashes, comma-joined
     error: Mapped[str | None] = mapped_column(Text)
     first_capture_id: Mapped[int | None] = mapped_column(_ID)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -136,10 +136,14 @@ class ImageScore:
     known: KnownMatch | None = None
     thumbnail: bool = False  # small enough to be one tile of a thumbnail grid
     error: str | None = None  # why it could not be decoded or scored
+    # The hashes of the picture's rotations and mirror images (pdq first), matched against the
+    # known images too; kept with the scored image, left out of the verdict's JSON.
+    variants: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         data["known"] = self.known.to_json() if self.known is not None else None
+        del data["variants"]
         return data
 
     @classmethod

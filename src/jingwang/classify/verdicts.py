@@ -140,6 +140,7 @@ def stored_scores(
                 pdq=row.pdq,
                 pdq_quality=row.pdq_quality,
                 error=row.error,
+                variants=tuple(row.pdq_variants.split(",")) if row.pdq_variants else (),
             )
     return found
 
@@ -394,6 +395,7 @@ def _image_row(score: ImageScore, version: str, capture_id: int) -> ImageRow:
         nsfw=score.nsfw,
         pdq=score.pdq,
         pdq_quality=score.pdq_quality,
+        pdq_variants=",".join(score.variants) or None,
         error=score.error,
         first_capture_id=capture_id,
         created_at=utcnow(),

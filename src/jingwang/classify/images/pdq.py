@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pdqhash  # type: ignore[import-untyped]  # no type information shipped
@@ -65,6 +65,13 @@ def pdq_hash(image: Image.Image) -> tuple[str, int]:
     """``(64 hex digits, quality 0..100)`` of a picture."""
     bits, quality = pdqhash.compute(_luma_source(image))
     return _hex(bits), int(quality)
+
+
+def pdq_hashes(image: Image.Image) -> tuple[list[str], int]:
+    """The picture's eight dihedral hashes (order: DIHEDRAL, so the first is
+    :func:`pdq_hash`'s) and their quality, for the cost of one hash."""
+    vectors, quality = pdqhash.compute_dihedral(_luma_source(image))
+    return [_hex(bits) for bits in vectors], int(quality)
 
 
 def pdq_variants(image: Image.Image) -> list[str]:
@@ -150,6 +157,16 @@ class KnownIndex:
         for k in range(1, _WORDS):
             total += np.bitwise_count(words[k] ^ query[k])
         return total
+
+    def match_any(self, hashes: Sequence[str], max_distance: int) -> KnownMatch | None:
+        """The nearest known hash to any of ``hashes`` (a picture's dihedral variants), so a
+        rotated or mirrored copy matches a known hash taken from the original."""
+        best: KnownMatch | None = None
+        for pdq in hashes:
+            found = self.match(pdq, max_distance)
+            if found is not None and (best is None or found.distance < best.distance):
+                best = found
+        return best
 
     def match(self, pdq: str, max_distance: int) -> KnownMatch | None:
         """The nearest known hash within ``max_distance`` bits (the first added on a tie)."""

@@ -15,12 +15,13 @@ resizing release the GIL, so the workers keep every core busy where a single thr
 leave the others idle between model runs (on 2 cores: 82 images/s against 72 for the same
 work in one thread, the model included).
 
-Known images. A captured image's hash is looked up in the :class:`KnownIndex` as it is; a
-known picture is put into the index as its eight dihedral hashes (rotations and mirror images,
-under one id): :func:`add_known_image` does that. Mirrored and rotated copies, a common way to
-slip past hash lists, then match as closely as straight copies, at the price of eight rows per
-known picture instead of hashing every captured image eight times. Hashes of a quality below
-``pdq_min_quality`` are recorded but never matched (flat or tiny pictures collide).
+Known images. Every captured image is hashed in its eight dihedral forms (rotations and
+mirror images; ``pdqhash`` computes them for the price of one hash) and each form is looked up
+in the :class:`KnownIndex`, so a mirrored or rotated copy, a common way to slip past hash
+lists, matches a known hash taken from the original, even when the list gives one hash per
+picture (as partners' lists do). A known picture we hold ourselves can also go into the index
+in all eight forms (:func:`add_known_image`). Hashes of a quality below ``pdq_min_quality``
+are recorded but never matched (flat or tiny pictures collide).
 
 Thumbnails: an image no larger than ``thumbnail_max_side`` on both sides is flagged, so the
 verdict can treat a page made of many small tiles (a gallery index) by its text.
@@ -39,7 +40,7 @@ from PIL import Image
 
 from jingwang.classify.images.decode import ImageUnreadable, decode_image
 from jingwang.classify.images.nsfw import NsfwModel
-from jingwang.classify.images.pdq import KnownIndex, pdq_hash, pdq_variants
+from jingwang.classify.images.pdq import KnownIndex, pdq_hashes, pdq_variants
 from jingwang.classify.types import ImageScore
 
 # What Pillow or the hasher may raise on a picture that decoded but is still broken.
@@ -134,7 +135,7 @@ def _examine(item: ImageInput, digest: str, limits: _Limits, model: NsfwModel | 
     base = ImageScore(url=item.url, digest=digest, media_type=item.media_type)
     try:
         decoded = decode_image(item.data, item.media_type, max_pixels=limits.max_pixels)
-        pdq, quality = pdq_hash(decoded.image)
+        hashes, quality = pdq_hashes(decoded.image)
     except ImageUnreadable as unreadable:
         return _Examined(replace(base, error=unreadable.message), None)
     except _BROKEN as broken:
@@ -145,8 +146,9 @@ def _examine(item: ImageInput, digest: str, limits: _Limits, model: NsfwModel | 
         media_type=decoded.media_type,
         width=decoded.width,
         height=decoded.height,
-        pdq=pdq,
+        pdq=hashes[0],
         pdq_quality=quality,
+        variants=tuple(hashes),
         thumbnail=decoded.width <= side and decoded.height <= side,
     )
     if model is None:
@@ -162,7 +164,8 @@ def _matched(score: ImageScore, known: KnownIndex, limits: _Limits) -> ImageScor
     """The score with its known-image match (only for hashes of sufficient quality)."""
     if score.pdq is None or (score.pdq_quality or 0) < limits.pdq_min_quality or not len(known):
         return score
-    return replace(score, known=known.match(score.pdq, limits.pdq_max_distance))
+    hashes = score.variants or (score.pdq,)
+    return replace(score, known=known.match_any(hashes, limits.pdq_max_distance))
 
 
 def add_known_image(

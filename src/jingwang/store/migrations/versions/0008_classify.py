@@ -36,6 +36,7 @@ def upgrade() -> None:
         sa.Column("nsfw", sa.Float(), nullable=True),
         sa.Column("pdq", sa.String(length=64), nullable=True),
         sa.Column("pdq_quality", sa.Integer(), nullable=True),
+        sa.Column("pdq_variants", sa.Text(), nullable=True),
         sa.Column("error", sa.Text(), nullable=True),
         sa.Column(
             "first_capture_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
