@@ -81,20 +81,31 @@ def image_urls(summary: Mapping[str, Any] | None) -> dict[str, tuple[str, str]]:
 def capture_images(
     blobs: BlobStore, session: Session, capture: Capture, *, limit: int | None = None
 ) -> list[ImageInput]:
-    """The images of ``capture`` from its WARC (see the module docstring); [] without one."""
-    from jingwang.classify.images.score import ImageInput
-
-    wanted = image_urls(capture.summary)
-    if not wanted or limit == 0:
+    """The images of ``capture`` from its WARC (see the module docstring); [] without one.
+    The WARC is read only when the summary lists images."""
+    if not image_urls(capture.summary) or limit == 0:
         return []
     digest = session.scalar(
         select(Evidence.digest).where(Evidence.capture_id == capture.id, Evidence.kind == "warc")
     )
     if digest is None:
         return []
+    return warc_images(blobs.get(digest), capture.summary, limit=limit)
+
+
+def warc_images(
+    warc: bytes, summary: Mapping[str, Any] | None, *, limit: int | None = None
+) -> list[ImageInput]:
+    """The images ``summary`` lists, read from the WARC file ``warc``, in page order, each
+    distinct payload once."""
+    from jingwang.classify.images.score import ImageInput
+
+    wanted = image_urls(summary)
+    if not wanted or limit == 0:
+        return []
     found: dict[str, ImageInput] = {}
     seen: set[bytes] = set()
-    for uri, data in _responses(blobs.get(digest), wanted):
+    for uri, data in _responses(warc, wanted):
         if uri in found or data in seen:
             continue
         seen.add(data)
@@ -142,4 +153,5 @@ __all__ = [
     "image_urls",
     "page_text",
     "text_offset",
+    "warc_images",
 ]

@@ -31,9 +31,6 @@ from jingwang.classify.evaluate import Example
 from jingwang.classify.images.score import ImageInput
 from jingwang.cli.context import CliContext
 from jingwang.errors import InvalidInput, JingwangError
-from jingwang.probe.decode import BodyDecoder, UnsupportedEncoding
-
-MAX_IMAGE_BYTES = 20 * 1024 * 1024  # a decoded image larger than this is not read
 
 
 class EvalProgress:
@@ -72,46 +69,17 @@ def warc_page(data: bytes) -> tuple[dict[str, Any], list[ImageInput]]:
     """The page summary and the images recorded in a prober's WARC file.
 
     The summary is the ``metadata`` record the prober wrote for the final page (``JW-Kind:
-    summary``); the images are the successful ``response`` records of the subresources that
-    summary lists as images (:func:`jingwang.classify.pages.image_urls`), content-encoding
-    undone, in page order, as a capture's images are read.
+    summary``); the images are read as a capture's are
+    (:func:`jingwang.classify.pages.warc_images`).
     """
-    from jingwang.classify.pages import image_urls
+    from jingwang.classify.pages import warc_images
 
     summary: dict[str, Any] = {}
-    bodies: dict[str, bytes] = {}
     for record in ArchiveIterator(io.BytesIO(data)):
-        headers = record.rec_headers
-        if record.rec_type == "metadata" and headers.get_header("JW-Kind") == "summary":
+        if record.rec_type == "metadata" and record.rec_headers.get_header("JW-Kind") == "summary":
             summary = json.loads(record.content_stream().read())
-        elif record.rec_type == "response" and _succeeded(record.http_headers):
-            uri = headers.get_header("WARC-Target-URI") or ""
-            encoding = record.http_headers.get_header("Content-Encoding")
-            bodies[uri] = _decoded(record.raw_stream.read(), encoding)
-    wanted = image_urls(summary)
-    images = [
-        ImageInput(url=url, data=bodies[uri], media_type=media_type)
-        for uri, (url, media_type) in wanted.items()
-        if bodies.get(uri)
-    ]
-    return summary, images
-
-
-def _succeeded(http_headers: Any) -> bool:
-    return http_headers is not None and str(http_headers.get_statuscode()).startswith("2")
-
-
-def _decoded(payload: bytes, encoding: str | None) -> bytes:
-    """The payload with its Content-Encoding undone, at most :data:`MAX_IMAGE_BYTES`
-    (empty when it cannot be undone or is larger)."""
-    if not encoding:
-        return payload if len(payload) <= MAX_IMAGE_BYTES else b""
-    try:
-        decoder = BodyDecoder(encoding, MAX_IMAGE_BYTES)
-    except UnsupportedEncoding:
-        return b""
-    decoder.feed(payload)
-    return b"" if decoder.capped else bytes(decoder.out)
+            break
+    return summary, warc_images(data, summary)
 
 
 def _judge_summary(
