@@ -7,11 +7,9 @@ the classifier the settings describe (the bundled lexicon and text model).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import select
-from verdictkit import World, open_world
+from verdictkit import World
 
 from jingwang.classify.jobs import CLASSIFIERS
 from jingwang.classify.models import VerdictRow
@@ -19,16 +17,9 @@ from jingwang.jobs import Job, JobState, build_runtime, enqueue
 from jingwang.probe.models import Capture
 from jingwang.probe.runner import run_campaign
 from jingwang.settings import Settings
-from jingwang.store import Database
 from probe.campaignkit import list_campaign
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
-
-
-@pytest.fixture
-def world(settings: Settings, db: Database) -> Iterator[World]:
-    with open_world(settings, db) as opened:
-        yield opened
 
 
 @pytest.fixture

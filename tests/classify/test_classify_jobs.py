@@ -2,42 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import func, select
-from verdictkit import PHOTO, World, lexicon_classifier, open_world
+from verdictkit import PHOTO, World, lexicon_classifier
 
 from jingwang.classify.classifier import Classifier
 from jingwang.classify.images.decode import decode_image
 from jingwang.classify.images.pdq import pdq_hash
-from jingwang.classify.jobs import CLASSIFIERS, ClassifierCache
+from jingwang.classify.jobs import ClassifierCache
 from jingwang.classify.models import KnownHash, VerdictRow
-from jingwang.jobs import Job, JobRuntime, JobState, build_runtime, enqueue
-from jingwang.settings import Settings
-from jingwang.store import Database
+from jingwang.jobs import Job, JobRuntime, JobState, enqueue
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
-
-
-@pytest.fixture
-def world(settings: Settings, db: Database) -> Iterator[World]:
-    with open_world(settings, db) as opened:
-        yield opened
-
-
-@pytest.fixture
-def classifier(world: World) -> Iterator[Classifier]:
-    """The lexicon classifier (images hashed, not scored) as the job's per-process one."""
-    made = lexicon_classifier()
-    CLASSIFIERS.put(world.settings, made)
-    yield made
-    CLASSIFIERS.clear()
-
-
-@pytest.fixture
-def runtime(world: World, classifier: Classifier) -> JobRuntime:
-    return build_runtime(world.settings, world.db, blobs=world.blobs)
 
 
 def _run(runtime: JobRuntime, payload: dict[str, object]) -> Job:

@@ -18,7 +18,7 @@ from jingwang.classify.jobs import CLASSIFIERS
 from jingwang.classify.models import RescoreRun, VerdictRow
 from jingwang.classify.types import Thresholds, Verdict
 from jingwang.classify.verdicts import classify_capture
-from jingwang.jobs import Job, JobRuntime, JobState, build_runtime
+from jingwang.jobs import Job, JobRuntime, JobState
 from jingwang.settings import Settings
 from jingwang.store import Database
 from jingwang.store.base import utcnow
@@ -61,19 +61,6 @@ def world(settings: Settings, db: Database) -> Iterator[World]:
     small_batches = settings.model_copy(update={"classify_batch_size": 2})
     with open_world(small_batches, db) as opened:
         yield opened
-
-
-@pytest.fixture
-def classifier(world: World) -> Iterator[Classifier]:
-    made = lexicon_classifier()
-    CLASSIFIERS.put(world.settings, made)
-    yield made
-    CLASSIFIERS.clear()
-
-
-@pytest.fixture
-def runtime(world: World, classifier: Classifier) -> JobRuntime:
-    return build_runtime(world.settings, world.db, blobs=world.blobs)
 
 
 @pytest.fixture

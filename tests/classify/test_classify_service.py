@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from verdictkit import BANNER, FAVICON, PHOTO, CountingNsfw, World, lexicon_classifier, open_world
+from verdictkit import BANNER, FAVICON, PHOTO, CountingNsfw, World, lexicon_classifier
 
 from accounts.accountkit import make_org, make_user
 from jingwang.accounts.actors import actor_for_user
@@ -27,18 +27,10 @@ from jingwang.classify.verdicts import classify_capture
 from jingwang.errors import InvalidInput
 from jingwang.probe.errors import CaptureNotFound
 from jingwang.probe.models import Capture
-from jingwang.settings import Settings
-from jingwang.store import Database
 from jingwang.store.outbox import OutboxEvent
 from probe.servicekit import People, make_people
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
-
-
-@pytest.fixture
-def world(settings: Settings, db: Database) -> Iterator[World]:
-    with open_world(settings, db) as opened:
-        yield opened
 
 
 @pytest.fixture(scope="module")
