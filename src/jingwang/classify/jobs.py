@@ -135,11 +135,7 @@ class ClassifyCaptures(JobKind[CapturesPayload]):
 
         # Built before any session opens: it reads the known images in a session of its own,
         # and on SQLite a second session in this thread would wait on our own write lock.
-        judge = classifier_for(ctx)
-
-        def classifier() -> Classifier:
-            return judge
-
+        classifier = classifier_for(ctx)
         result = CapturesResult(judged=0, skipped=0, missing=0, labels={}, sites=0)
         domains: dict[str, None] = {}
         for capture_id in dict.fromkeys(payload.capture_ids):
@@ -155,18 +151,18 @@ class ClassifyCaptures(JobKind[CapturesPayload]):
                 if (
                     current is not None
                     and not payload.force
-                    and current.versions_key == classifier().versions_key
+                    and current.versions_key == classifier.versions_key
                 ):
                     result.skipped += 1
                     continue
                 try:
-                    data = load_input(session, ctx.blobs, classifier(), capture_id)
+                    data = load_input(session, ctx.blobs, classifier, capture_id)
                 except CaptureNotFound:
                     result.missing += 1
                     continue
-            judgement = judge_input(classifier(), data)
+            judgement = judge_input(classifier, data)
             with ctx.db.session() as session:
-                recorder = Recorder(session, classifier(), run_id=payload.run_id)
+                recorder = Recorder(session, classifier, run_id=payload.run_id)
                 row, new = recorder.record(judgement, force=payload.force)
                 recorder.flush_events()
             if new:
@@ -177,7 +173,7 @@ class ClassifyCaptures(JobKind[CapturesPayload]):
         if not domains:
             return result
         with ctx.db.session() as session:
-            recorder = Recorder(session, classifier(), run_id=payload.run_id)
+            recorder = Recorder(session, classifier, run_id=payload.run_id)
             before = len(recorder.events)
             for domain in domains:
                 recorder.refresh_site(domain)
