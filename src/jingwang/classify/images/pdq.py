@@ -76,8 +76,7 @@ def pdq_hashes(image: Image.Image) -> tuple[list[str], int]:
 
 def pdq_variants(image: Image.Image) -> list[str]:
     """The hashes of the picture's eight rotations and mirror images (order: DIHEDRAL)."""
-    vectors, _ = pdqhash.compute_dihedral(_luma_source(image))
-    return [_hex(bits) for bits in vectors]
+    return pdq_hashes(image)[0]
 
 
 def hamming(a: str, b: str) -> int:
