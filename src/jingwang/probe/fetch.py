@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import datetime as dt
+import ipaddress
 import socket
 import ssl
 import time
@@ -50,6 +51,10 @@ class PinnedResolver(AbstractResolver):
     def pin(self, host: str, ip: str) -> None:
         self._pins[host.lower()] = ip
 
+    def pinned(self, host: str) -> str | None:
+        """The address ``host`` is pinned to now, if any."""
+        return self._pins.get(host.lower().rstrip("."))
+
     async def resolve(
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
     ) -> list[ResolveResult]:
@@ -74,20 +79,52 @@ class PinnedResolver(AbstractResolver):
 _SSL_OBJECT: contextvars.ContextVar[Any] = contextvars.ContextVar("probe_ssl_object", default=None)
 
 
+_STALE_CONNECTIONS = 8  # pooled connections to an earlier pin dropped before a fresh one
+
+
 class _RecordingConnector(aiohttp.TCPConnector):
-    """Notes the TLS object of the connection each request gets (in the requesting task).
+    """Hands each request a connection to the address pinned for it, noting its TLS object.
+
+    aiohttp pools keep-alive connections by host and port, not by address: after a host's pin
+    changes (a new probe resolved it to another checked address), a pooled connection would
+    still lead to the old one, and the evidence would name an address the request never went
+    to. A connection whose peer is not the current pin is closed and another taken, until a
+    new one is made through :class:`PinnedResolver`.
 
     A small response is read to its end, and its connection released, before ``get()`` returns,
     so the TLS object is taken here, where the connection is handed over.
     """
 
+    def __init__(self, *, resolver: PinnedResolver, **kwargs: Any) -> None:
+        super().__init__(resolver=resolver, **kwargs)
+        self._pinned = resolver
+
     async def connect(
         self, req: aiohttp.ClientRequest, traces: list[Any], timeout: aiohttp.ClientTimeout
     ) -> Any:
-        connection = await super().connect(req, traces, timeout)
-        transport = connection.transport
+        for _ in range(_STALE_CONNECTIONS):
+            connection = await super().connect(req, traces, timeout)
+            transport = connection.transport
+            if transport is None or self._leads_to_pin(req.host, transport):
+                break
+            connection.close()  # closes the socket and keeps it out of the pool
+        else:
+            raise aiohttp.ClientConnectionError(
+                f"no connection to the address pinned for {req.host} after "
+                f"{_STALE_CONNECTIONS} pooled ones to an earlier address"
+            )
         _SSL_OBJECT.set(transport.get_extra_info("ssl_object") if transport else None)
         return connection
+
+    def _leads_to_pin(self, host: str, transport: asyncio.BaseTransport) -> bool:
+        pin = self._pinned.pinned(host)
+        peer = transport.get_extra_info("peername")
+        if pin is None or not peer:
+            return True  # nothing to compare: the resolver refuses unpinned hosts anyway
+        try:
+            return ipaddress.ip_address(str(peer[0]).split("%")[0]) == ipaddress.ip_address(pin)
+        except ValueError:
+            return False
 
 
 def _utcnow() -> dt.datetime:
