@@ -307,3 +307,31 @@ def test_a_capture_exports_as_wacz_for_evidence_exporters(world, as_user):
     assert exported.content.startswith(b"PK")
     assert "capture-" in exported.headers["content-disposition"]
     assert as_user("police-viewer").get(url, headers=EN).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("url", "code", "said"),
+    [
+        ("ftp://wap.hot.test/", "probe.scheme_forbidden", "http:// and https:// only"),
+        ("http://user:secret@wap.hot.test/", "probe.url_forbidden", "user name or password"),
+        ("http://169.254.169.254/latest/", "probe.address_forbidden", "169.254.169.254"),
+    ],
+)
+def test_a_url_the_guard_refuses_is_refused_at_once_not_queued(
+    world, as_user, live_db, url, code, said
+):
+    client = as_user("carrier-reviewer")
+    csrf = form_value(client.get("/probe", headers=HTML).text, "csrf_token")
+    headers = {**EN, "HX-Request": "true", "X-CSRF-Token": csrf}
+    with live_db.session() as s:
+        jobs_before = len(s.scalars(select(Job)).all())
+    row = client.post("/probe", data={"url": url}, headers=headers)
+    api = client.post("/api/probe", json={"url": url}, headers={"X-CSRF-Token": csrf})
+    with live_db.session() as s:
+        jobs_after = len(s.scalars(select(Job)).all())
+
+    assert row.status_code == 422
+    assert said in row.text
+    assert (api.status_code, api.json()["error"]["code"]) == (422, code)
+    assert said in api.json()["error"]["message"]
+    assert jobs_after == jobs_before

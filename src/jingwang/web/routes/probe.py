@@ -38,6 +38,8 @@ from jingwang.errors import InvalidInput, JingwangError
 from jingwang.jobs.models import TERMINAL_STATES, Job
 from jingwang.jobs.service import enqueue
 from jingwang.probe.custody import export_captures, verify_captures
+from jingwang.probe.errors import ProbeRefused
+from jingwang.probe.guard import AddressPolicy, check_url
 from jingwang.probe.models import Campaign, Capture
 from jingwang.probe.profiles import PROFILES, get_profile
 from jingwang.probe.service import READ, evidence_of, get_capture, list_captures
@@ -254,10 +256,11 @@ def probe_submit(
             if not url.strip():
                 raise InvalidInput("url: give an http:// or https:// URL to probe", field="url")
             name = get_profile(profile.strip() or settings.probe_default_profile).name
+            check_url(url.strip(), AddressPolicy.from_settings(settings))  # refused: say so now
             payload: dict[str, Any] = {"url": url.strip(), "profile": name}
             payload.update(actor_name=actor.name, org_id=actor.org_id)
             job = enqueue(session, PROBE_JOB, payload)
-    except FORM_ERRORS as exc:
+    except (*FORM_ERRORS, ProbeRefused) as exc:
         return _probe_form_error(request, pages, locale, session, actor, settings, url, exc)
     if request.headers.get("HX-Request") != "true":
         return see_other(f"/probe?job={job.id}")

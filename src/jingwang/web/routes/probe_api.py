@@ -34,6 +34,7 @@ from jingwang.probe import campaigns
 from jingwang.probe.campaign_report import CampaignProgress, campaign_progress, campaign_report
 from jingwang.probe.custody import export_captures, verify_captures
 from jingwang.probe.errors import ProbeJobNotFound
+from jingwang.probe.guard import AddressPolicy, check_url
 from jingwang.probe.profiles import PROFILES, get_profile
 from jingwang.probe.schemas import CaptureDetail, CaptureLine, capture_detail
 from jingwang.probe.service import LIST_MAX, evidence_bytes, evidence_of, get_capture, list_captures
@@ -156,6 +157,7 @@ def probe_api(
     actor: Runner, session: SessionDep, settings: SettingsDep, body: ProbeRequest
 ) -> JSONResponse:
     profile = get_profile(body.profile or settings.probe_default_profile).name
+    check_url(body.url.strip(), AddressPolicy.from_settings(settings))  # refused: 422 now
     payload = {"url": body.url.strip(), "profile": profile, "actor_name": actor.name}
     job = enqueue(session, PROBE_JOB, {**payload, "org_id": actor.org_id})
     location = f"/api/probe/jobs/{job.id}"
