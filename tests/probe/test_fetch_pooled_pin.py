@@ -6,7 +6,7 @@ import asyncio
 
 from jingwang.demo.dns import LoopbackDNS
 from jingwang.probe.fetch import Fetcher
-from jingwang.probe.guard import AddressPolicy, pin
+from jingwang.probe.guard import AddressPolicy, Pinned, pin
 from jingwang.probe.profiles import get_profile
 from jingwang.probe.resolver import Resolver
 from jingwang.probe.types import Exchange
@@ -56,3 +56,28 @@ def test_a_changed_pin_gets_a_connection_to_the_new_address(
         ("127.0.0.2", b"B", None),
     ]
     assert connections == [b"A", b"B"]  # the second pin's connection is kept alive in turn
+
+
+def test_concurrent_probes_of_one_host_each_reach_their_own_pin(probe_settings: Settings) -> None:
+    # Round-robin DNS: probes of one host running at once may pin different addresses; each
+    # request must go to the address its own probe checked, whatever the others pinned.
+    connections: list[bytes] = []
+
+    async def run() -> list[Exchange]:
+        first = await asyncio.start_server(_server(b"A", connections), "127.0.0.1", 0)
+        port = first.sockets[0].getsockname()[1]
+        second = await asyncio.start_server(_server(b"B", connections), "127.0.0.2", port)
+        url = f"http://rr.test:{port}/"
+        pins = [
+            Pinned(url, "http", "rr.test", port, "127.0.0.1" if n % 2 == 0 else "127.0.0.2")
+            for n in range(20)
+        ]
+        async with first, second, Fetcher(probe_settings) as fetcher:
+            profile = get_profile("android")
+            return list(await asyncio.gather(*(fetcher.fetch(p, profile) for p in pins)))
+
+    exchanges = asyncio.run(run())
+
+    assert [(e.ip, e.body) for e in exchanges] == [
+        ("127.0.0.1", b"A") if n % 2 == 0 else ("127.0.0.2", b"B") for n in range(20)
+    ]

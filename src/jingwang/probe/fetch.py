@@ -1,9 +1,9 @@
 """The Fetcher: one HTTP(S) exchange to a pinned address, recorded byte for byte, under limits.
 
-It runs on one ``aiohttp`` session whose resolver answers ONLY with the address the guard
-pinned for a host (:class:`PinnedResolver`), so the TCP connection goes to the checked address
-while ``Host`` and TLS SNI stay the name. aiohttp's own conveniences that would hide or change
-what is sent or received are off: no redirects (the probe loop follows them by hand), no
+It runs on one ``aiohttp`` session whose resolver answers ONLY with the address the guard pinned
+for the request's host (:class:`PinnedResolver`), so the TCP connection goes to the checked
+address while ``Host`` and TLS SNI stay the name. aiohttp's own conveniences that would hide or
+change what is sent or received are off: no redirects (the probe loop follows them by hand), no
 automatic headers beyond what is recorded, no decompression (done here under a cap, see
 :mod:`.decode`), no cookie jar on the session (cookies come from the probe's own jar and are
 recorded as the ``Cookie`` header they become). TLS is not verified while connecting, so broken
@@ -42,23 +42,31 @@ from jingwang.settings import Settings
 _CHUNK = 64 * 1024
 
 
+_PINNED: contextvars.ContextVar[Pinned | None] = contextvars.ContextVar(
+    "probe_pinned", default=None
+)
+
+
 class PinnedResolver(AbstractResolver):
-    """Answers with the pinned address for a pinned host; refuses every other name."""
+    """Answers a request's host with the address its own probe pinned; refuses every other name.
 
-    def __init__(self) -> None:
-        self._pins: dict[str, str] = {}
+    The pin belongs to the request, not to the session: :meth:`Fetcher.fetch` sets it in the
+    requesting task (aiohttp resolves there), so two probes of one host running at once, which
+    round-robin DNS may pin to different addresses, each connect to the address they checked.
+    """
 
-    def pin(self, host: str, ip: str) -> None:
-        self._pins[host.lower()] = ip
-
-    def pinned(self, host: str) -> str | None:
-        """The address ``host`` is pinned to now, if any."""
-        return self._pins.get(host.lower().rstrip("."))
+    @staticmethod
+    def pinned(host: str) -> str | None:
+        """The address the current request pinned for ``host``, if it pinned that host."""
+        pinned = _PINNED.get()
+        if pinned is None or pinned.host.lower() != host.lower().rstrip("."):
+            return None
+        return pinned.ip
 
     async def resolve(
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
     ) -> list[ResolveResult]:
-        ip = self._pins.get(host.lower().rstrip("."))
+        ip = self.pinned(host)
         if ip is None:
             raise OSError(f"{host} was not checked by the guard; the prober does not resolve it")
         return [
@@ -73,7 +81,7 @@ class PinnedResolver(AbstractResolver):
         ]
 
     async def close(self) -> None:
-        self._pins.clear()
+        pass
 
 
 _SSL_OBJECT: contextvars.ContextVar[Any] = contextvars.ContextVar("probe_ssl_object", default=None)
@@ -85,19 +93,15 @@ _STALE_CONNECTIONS = 8  # pooled connections to an earlier pin dropped before a 
 class _RecordingConnector(aiohttp.TCPConnector):
     """Hands each request a connection to the address pinned for it, noting its TLS object.
 
-    aiohttp pools keep-alive connections by host and port, not by address: after a host's pin
-    changes (a new probe resolved it to another checked address), a pooled connection would
-    still lead to the old one, and the evidence would name an address the request never went
-    to. A connection whose peer is not the current pin is closed and another taken, until a
-    new one is made through :class:`PinnedResolver`.
+    aiohttp pools keep-alive connections by host and port, not by address: when a probe pins a
+    host to another checked address than an earlier probe did, a pooled connection would still
+    lead to the earlier one, and the evidence would name an address the request never went to.
+    A connection whose peer is not the request's pin is closed and another taken, until a new
+    one is made through :class:`PinnedResolver`.
 
     A small response is read to its end, and its connection released, before ``get()`` returns,
     so the TLS object is taken here, where the connection is handed over.
     """
-
-    def __init__(self, *, resolver: PinnedResolver, **kwargs: Any) -> None:
-        super().__init__(resolver=resolver, **kwargs)
-        self._pinned = resolver
 
     async def connect(
         self, req: aiohttp.ClientRequest, traces: list[Any], timeout: aiohttp.ClientTimeout
@@ -116,8 +120,9 @@ class _RecordingConnector(aiohttp.TCPConnector):
         _SSL_OBJECT.set(transport.get_extra_info("ssl_object") if transport else None)
         return connection
 
-    def _leads_to_pin(self, host: str, transport: asyncio.BaseTransport) -> bool:
-        pin = self._pinned.pinned(host)
+    @staticmethod
+    def _leads_to_pin(host: str, transport: asyncio.BaseTransport) -> bool:
+        pin = PinnedResolver.pinned(host)
         peer = transport.get_extra_info("peername")
         if pin is None or not peer:
             return True  # nothing to compare: the resolver refuses unpinned hosts anyway
@@ -156,14 +161,13 @@ class Fetcher:
         self.settings = settings
         self.cookies = cookies if cookies is not None else aiohttp.CookieJar(unsafe=True)
         self.judge = ChainJudge(settings.probe_ca_file)
-        self._resolver = PinnedResolver()
         self._session: aiohttp.ClientSession | None = None
 
     async def __aenter__(self) -> Self:
         trace = aiohttp.TraceConfig()
         trace.on_request_headers_sent.append(_on_headers_sent)
         connector = _RecordingConnector(
-            resolver=self._resolver,
+            resolver=PinnedResolver(),
             use_dns_cache=False,
             ssl=_client_tls(),
             limit=max(self.settings.probe_concurrency, 1) * 2,
@@ -217,8 +221,11 @@ class Fetcher:
             started_at=_utcnow(),
             via=via,
         )
-        self._resolver.pin(pinned.host, pinned.ip)
-        await _Transfer(self, exchange, pinned, headers, jar).run(self._session)
+        token = _PINNED.set(pinned)  # for this task only: see PinnedResolver
+        try:
+            await _Transfer(self, exchange, pinned, headers, jar).run(self._session)
+        finally:
+            _PINNED.reset(token)
         return exchange
 
     def _headers(
