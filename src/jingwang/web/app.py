@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -79,6 +80,7 @@ def create_app(settings: Settings) -> FastAPI:
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     log.info("jingwang %s web app starting (mode %s)", __version__, settings.mode)
+    threading.Thread(target=_warm_text_scorer, args=(settings,), daemon=True).start()
     try:
         yield
     finally:
@@ -87,6 +89,18 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         db: Database = app.state.db
         db.dispose()
         log.info("jingwang web app stopped")
+
+
+def _warm_text_scorer(settings: Settings) -> None:
+    """Build the text scorer before anyone asks: loading it imports scikit-learn and SciPy
+    (2-3 s on a small machine), which the first "check a text" would otherwise wait for.
+    A scorer that cannot load is only logged here; the request that needs it says why."""
+    from jingwang.classify.text.scorer import TextScorer
+
+    try:
+        TextScorer.from_settings(settings)
+    except Exception:
+        log.warning("the text scorer could not be loaded at start", exc_info=True)
 
 
 __all__ = ["create_app"]

@@ -12,6 +12,7 @@ keyed by exactly those settings, so the lexicon automaton and the model load onc
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -56,12 +57,16 @@ class TextScorer:
     @classmethod
     def from_settings(cls, settings: Settings) -> TextScorer:
         """The scorer for these settings, built once per process for each distinct value of
-        ``classify_lexicon_paths``, ``classify_bundled_lexicon`` and ``classify_text_model``."""
-        return _cached_scorer(
-            tuple(Path(path) for path in settings.classify_lexicon_paths),
-            settings.classify_bundled_lexicon,
-            settings.classify_text_model,
-        )
+        ``classify_lexicon_paths``, ``classify_bundled_lexicon`` and ``classify_text_model``.
+
+        Threads that ask at once wait for one build (the web app warms the scorer on a thread
+        at start while the first request may already want it)."""
+        with _BUILDING:
+            return _cached_scorer(
+                tuple(Path(path) for path in settings.classify_lexicon_paths),
+                settings.classify_bundled_lexicon,
+                settings.classify_text_model,
+            )
 
     def score(self, text: str) -> TextScore:
         """The calibrated P(porn) of one text, with the lexicon hits and the model logit."""
@@ -86,6 +91,9 @@ class TextScorer:
             length=len(text),
             versions=dict(self.versions),
         )
+
+
+_BUILDING = threading.Lock()
 
 
 @lru_cache(maxsize=8)
