@@ -241,6 +241,14 @@ class Settings(BaseSettings):
     probe_concurrency: int = Field(
         32, ge=1, description="Requests one campaign runner keeps in flight at once."
     )
+    probe_fetch_workers: int = Field(
+        0,
+        ge=0,
+        le=64,
+        description="Fetch worker processes one campaign runner starts: they fetch, parse and "
+        "write the evidence while the runner keeps the database work, so a runner can use "
+        "more than one core. 0: the runner does it all in its own process.",
+    )
     probe_host_concurrency: int = Field(
         1, ge=1, description="Requests in flight to one host at once, across all runners."
     )

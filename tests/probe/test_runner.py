@@ -98,11 +98,13 @@ def urls(server: RunningServer, hosts: int, per_host: int) -> list[str]:
     return [server.url(f"h{h}.test", f"/p{h}-{i}") for h in range(hosts) for i in range(per_host)]
 
 
+@pytest.mark.parametrize("workers", [0, 2], ids=["in-process", "fetch-workers"])
 def test_a_campaign_runs_politely_to_the_end_and_reports(
-    run_settings: Settings, db: Database, server: RunningServer, site: Site
+    run_settings: Settings, db: Database, server: RunningServer, site: Site, workers: int
 ) -> None:
     with db.session() as session:
         campaign_id = list_campaign(session, urls(server, 2, 3)).id
+    run_settings = run_settings.model_copy(update={"probe_fetch_workers": workers})
     blobs = FileBlobStore(run_settings.resolved_blob_dir)
     report = run_campaign(run_settings, db, blobs, campaign_id, max_seconds=60)
     assert (report.stopped, report.recorded, report.claimed) == ("done", 6, 6)
@@ -125,11 +127,13 @@ def test_a_campaign_runs_politely_to_the_end_and_reports(
     assert summary["durations"]["max"] is not None
 
 
+@pytest.mark.parametrize("workers", [0, 2], ids=["in-process", "fetch-workers"])
 def test_429_is_retried_after_the_back_off_and_captured_once(
-    run_settings: Settings, db: Database, server: RunningServer, site: Site
+    run_settings: Settings, db: Database, server: RunningServer, site: Site, workers: int
 ) -> None:
     with db.session() as session:
         campaign_id = list_campaign(session, [server.url("busy.test", "/busy")]).id
+    run_settings = run_settings.model_copy(update={"probe_fetch_workers": workers})
     blobs = FileBlobStore(run_settings.resolved_blob_dir)
     report = run_campaign(run_settings, db, blobs, campaign_id, max_seconds=30)
     assert (report.stopped, report.retried, report.recorded) == ("done", 1, 1)
@@ -192,11 +196,13 @@ def test_a_scheduled_campaign_runs_its_next_round_with_new_captures(
         assert sorted(rounds) == [(1, 2), (2, 2)]
 
 
+@pytest.mark.parametrize("workers", [0, 2], ids=["in-process", "fetch-workers"])
 def test_discovery_records_new_hosts_as_candidates(
-    run_settings: Settings, db: Database, server: RunningServer
+    run_settings: Settings, db: Database, server: RunningServer, workers: int
 ) -> None:
     with db.session() as session:
         campaign_id = list_campaign(session, urls(server, 1, 2), discovery=True).id
+    run_settings = run_settings.model_copy(update={"probe_fetch_workers": workers})
     blobs = FileBlobStore(run_settings.resolved_blob_dir)
     run_campaign(run_settings, db, blobs, campaign_id, max_seconds=30)
     with db.session() as session:

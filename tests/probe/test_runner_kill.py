@@ -85,19 +85,24 @@ def test_a_campaign_killed_half_way_resumes_and_captures_every_url_once(
         script.write_text(RUNNER, encoding="utf-8")
         command = [sys.executable, str(script), str(campaign_id)]
         env = {**os.environ, **_env(settings)}
-        first = [subprocess.Popen(command, env=env) for _ in range(RUNNERS)]
+        # the first runners fetch in worker processes, the second ones in their own
+        with_workers = {**env, "JINGWANG_PROBE_FETCH_WORKERS": "1"}
+        first = [subprocess.Popen(command, env=with_workers) for _ in range(RUNNERS)]
         try:
             deadline = time.monotonic() + 900
             while captures(live_db, campaign_id) < KILL_AFTER:
                 assert all(p.poll() is None for p in first), "a runner ended before the kill"
                 assert time.monotonic() < deadline, "the runners are too slow to reach the kill"
                 time.sleep(0.2)
+            workers = _children({process.pid for process in first})
+            assert len(workers) == RUNNERS
             for process in first:
                 process.send_signal(signal.SIGKILL)
         finally:
             for process in first:
                 process.kill()
                 process.wait(30)
+        _wait_gone(workers)  # a killed runner's fetch workers see its pipe close and exit
         at_kill = captures(live_db, campaign_id)
         assert at_kill < URLS
         second = [subprocess.Popen(command, env=env) for _ in range(RUNNERS)]
@@ -128,6 +133,36 @@ def test_a_campaign_killed_half_way_resumes_and_captures_every_url_once(
         assert campaign is not None
         assert campaign.state == "done"
     assert page_hits >= URLS  # in-flight fetches at the kill may have been repeated
+
+
+def _children(parents: set[int]) -> set[int]:
+    """The processes whose parent is one of ``parents``."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) in parents:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _wait_gone(pids: set[int], seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        alive = set()
+        for pid in pids:
+            try:
+                state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            except OSError:
+                continue
+            if state != "Z":
+                alive.add(pid)
+        if not alive:
+            return
+        assert time.monotonic() < deadline, f"fetch workers {sorted(alive)} outlived their runner"
+        time.sleep(0.2)
 
 
 def _env(settings: Settings) -> dict[str, str]:

@@ -22,6 +22,7 @@ record through these, so a capture looks the same whichever way it was made.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -54,29 +55,66 @@ CLASSIFY_KIND: Final = "classify.captures"  # the detection job, enqueued by nam
 
 @dataclass(frozen=True)
 class Artefact:
-    """One stored artefact of a capture: its evidence kind, bytes and media type."""
+    """One artefact of a capture: its evidence kind, bytes and media type.
+
+    ``data`` is empty once the artefact is stored and its bytes no longer travel with it
+    (:meth:`Prepared.stored`); ``size`` and ``digest`` still name them.
+    """
 
     kind: str  # one of models.EVIDENCE_KINDS
     data: bytes
     media_type: str
     digest: str  # SHA-256 of data, hex: its blob address
+    size: int
 
     @classmethod
     def of(cls, kind: str, data: bytes, media_type: str) -> Artefact:
-        return cls(kind, data, media_type, hashlib.sha256(data).hexdigest())
+        return cls(kind, data, media_type, hashlib.sha256(data).hexdigest(), len(data))
+
+
+@dataclass(frozen=True)
+class ProbeFacts:
+    """What recording needs of a probe result besides its artefacts and columns (small: a
+    fetch worker sends it to the runner instead of the whole result)."""
+
+    url: str
+    final_url: str | None
+    refused_code: str | None
+    error: str | None
+    status: int | None  # the final answer's HTTP status
+    retry_after: str | None  # its Retry-After header
+    discovered_hosts: tuple[str, ...]
+
+    @classmethod
+    def of(cls, result: ProbeResult) -> ProbeFacts:
+        final = result.final
+        return cls(
+            url=result.url,
+            final_url=result.final_url,
+            refused_code=result.refused_code,
+            error=result.error,
+            status=final.status if final is not None else None,
+            retry_after=final.header("retry-after") if final is not None else None,
+            discovered_hosts=tuple(result.discovered_hosts),
+        )
 
 
 @dataclass(frozen=True)
 class Prepared:
     """A probe result made ready to record: its artefacts (the WARC first) and row columns."""
 
-    result: ProbeResult
+    facts: ProbeFacts
     artefacts: tuple[Artefact, ...]
     columns: dict[str, Any]
 
     @property
     def warc(self) -> Artefact:
         return self.artefacts[0]
+
+    def stored(self) -> Prepared:
+        """The same without the artefacts' bytes (they are in the blob store)."""
+        artefacts = tuple(dataclasses.replace(item, data=b"") for item in self.artefacts)
+        return dataclasses.replace(self, artefacts=artefacts)
 
 
 @dataclass(frozen=True)
@@ -120,11 +158,14 @@ def prepare(
         result, software=SOFTWARE, extra=records, settings=settings, page_summary=summary
     )
     columns = capture_columns(result, page_summary=summary)
-    return Prepared(result, (Artefact.of("warc", warc, WARC_TYPE), *extras), columns)
+    artefacts = (Artefact.of("warc", warc, WARC_TYPE), *extras)
+    return Prepared(ProbeFacts.of(result), artefacts, columns)
 
 
 def store(blobs: BlobStore, prepared: Sequence[Prepared]) -> None:
     """Put every artefact of ``prepared`` in the blob store, durably, in one step."""
+    if any(item.size and not item.data for one in prepared for item in one.artefacts):
+        raise ValueError("an artefact without its bytes cannot be stored (stored already?)")
     blobs.put_many([item.data for one in prepared for item in one.artefacts])
 
 
@@ -171,7 +212,7 @@ def insert_captures(
             "capture_id": capture_id,
             "kind": item.kind,
             "digest": item.digest,
-            "size": len(item.data),
+            "size": item.size,
             "media_type": item.media_type,
             "created_at": utcnow(),
         }
@@ -186,7 +227,7 @@ def insert_captures(
         key = _key(entry)
         if key is not None:
             known[key] = Recorded(capture_id, entry.prepared.columns["outcome"], new=False)
-        hosts = entry.prepared.result.discovered_hosts
+        hosts = list(entry.prepared.facts.discovered_hosts)
         if discovery and hosts and entry.campaign_id is not None:
             record_candidates(session, _as_capture(entry, capture_id), hosts)
     out: list[Recorded] = []
@@ -280,7 +321,7 @@ def _as_capture(entry: Entry, capture_id: int) -> Capture:
 
 
 def _event(entry: Entry, capture: Recorded) -> EvidenceCaptured:
-    result, columns = entry.prepared.result, entry.prepared.columns
+    result, columns = entry.prepared.facts, entry.prepared.columns
     return EvidenceCaptured(
         object_id=str(capture.id),
         actor=entry.event_actor or EventActor(type="system", id=entry.actor_name),
@@ -299,6 +340,7 @@ __all__ = [
     "Artefact",
     "Entry",
     "Prepared",
+    "ProbeFacts",
     "Recorded",
     "emit_captured",
     "enqueue_classification",

@@ -54,6 +54,8 @@ from jingwang.probe.models import Campaign
 from jingwang.probe.probe import probe_url
 from jingwang.probe.recording import (
     Entry,
+    Prepared,
+    ProbeFacts,
     emit_captured,
     enqueue_classification,
     insert_captures,
@@ -62,8 +64,9 @@ from jingwang.probe.recording import (
 )
 from jingwang.probe.resolver import Resolver
 from jingwang.probe.types import Outcome, ProbeResult
+from jingwang.probe.workers import FetchPool
 from jingwang.settings import Settings
-from jingwang.store import BlobStore, Database
+from jingwang.store import BlobStore, Database, FileBlobStore
 from jingwang.store.base import utcnow
 
 log = logging.getLogger(__name__)
@@ -94,12 +97,16 @@ class RunReport:
 
 @dataclass(frozen=True)
 class _Done:
-    """A finished probe waiting to be recorded by the writer."""
+    """A finished probe waiting to be recorded by the writer: probed here (``result``, and
+    its screenshot), or by a fetch worker (``prepared``, its blobs stored already; None when
+    the worker left a probe that will be retried unwritten)."""
 
     target: ClaimedTarget
-    result: ProbeResult
-    shot: bytes | None
+    facts: ProbeFacts
     written: asyncio.Future[str]
+    result: ProbeResult | None = None
+    shot: bytes | None = None
+    prepared: Prepared | None = None
 
 
 @dataclass(frozen=True)
@@ -135,6 +142,7 @@ class _Runner:
         self.probe = probe
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="probe-db")
         self._browser: SharedBrowser | None = None  # one Chromium for the run's screenshots
+        self.pool: FetchPool | None = None  # fetch workers, when probe_fetch_workers is set
         self.pending: list[_Done] = []
         self.wake = asyncio.Event()
 
@@ -159,6 +167,15 @@ class _Runner:
         return self.report
 
     async def _with_fetcher(self, campaign: _Campaign) -> None:
+        workers = self.settings.probe_fetch_workers
+        if workers and isinstance(self.blobs, FileBlobStore):
+            async with FetchPool(self.settings, self.blobs.root, workers) as pool:
+                self.pool = pool
+                try:
+                    await self._loop(campaign, _no_probe)
+                finally:
+                    self.pool = None
+            return
         resolver = Resolver.from_settings(self.settings)
         async with AsyncExitStack() as stack:
             fetcher = await stack.enter_async_context(Fetcher(self.settings))
@@ -235,10 +252,16 @@ class _Runner:
 
     async def _one(self, campaign: _Campaign, target: ClaimedTarget, probe: ProbeFn) -> None:
         try:
-            result = await probe(target.url, campaign.profile)
-            shot = await self._screenshot(result)
             written: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-            self.pending.append(_Done(target, result, shot, written))
+            if self.pool is not None:
+                may_retry = target.attempts < self.rules.max_attempts
+                fetched = await self.pool.probe(target.url, campaign.profile, may_retry=may_retry)
+                done = _Done(target, fetched.facts, written, prepared=fetched.prepared)
+            else:
+                result = await probe(target.url, campaign.profile)
+                shot = await self._screenshot(result)
+                done = _Done(target, ProbeFacts.of(result), written, result=result, shot=shot)
+            self.pending.append(done)
             self.wake.set()
             outcome = await written
         except Exception as exc:  # a bug or a failure outside the probe's own error handling
@@ -331,18 +354,18 @@ class _Runner:
     def _record_many(self, campaign: _Campaign, batch: list[_Done]) -> list[str]:
         """Record a batch: prepare and store its evidence first (no lock held), then its
         captures, target finishes and events in one transaction."""
-        finals = [item.result.final for item in batch]
-        statuses = [final.status if final is not None else None for final in finals]
-        retry = [
-            wants_retry(item.target, status, self.rules)
-            for item, status in zip(batch, statuses, strict=True)
-        ]
-        prepared = {
-            index: prepare(item.result, screenshot=item.shot)
-            for index, item in enumerate(batch)
-            if not retry[index]
-        }
-        store(self.blobs, list(prepared.values()))
+        retry = [wants_retry(item.target, item.facts.status, self.rules) for item in batch]
+        prepared: dict[int, Prepared] = {}
+        here: dict[int, Prepared] = {}  # probed in this process: stored now
+        for index, item in enumerate(batch):
+            if item.prepared is not None:
+                prepared[index] = item.prepared
+            elif item.result is not None:
+                here[index] = prepare(item.result, screenshot=item.shot, settings=self.settings)
+            retry[index] = retry[index] or (index not in prepared and index not in here)
+        store(self.blobs, list(here.values()))
+        prepared.update(here)
+        prepared = {index: item for index, item in prepared.items() if not retry[index]}
         with self.db.session() as session:
             kept = held(session, [item.target for item in batch])
             entries = {
@@ -370,8 +393,7 @@ class _Runner:
                 if item.target.id not in kept:
                     outcomes.append("lost")
                     continue
-                final = finals[index]
-                retry_after = parse_retry_after(final.header("retry-after")) if final else None
+                retry_after = parse_retry_after(item.facts.retry_after)
                 capture = recorded.get(index)
                 finishes.append(
                     (
@@ -379,9 +401,9 @@ class _Runner:
                         Finish(
                             outcome=capture.outcome if capture is not None else None,
                             capture_id=capture.id if capture is not None else None,
-                            status=statuses[index],
+                            status=item.facts.status,
                             retry_after=retry_after,
-                            error=item.result.error if capture is not None else None,
+                            error=item.facts.error if capture is not None else None,
                         ),
                     )
                 )
@@ -397,6 +419,10 @@ class _Runner:
                 session, target, Finish(outcome=None, error=error[:2000]), politeness=self.rules
             )
         return "failed" if kept else "lost"
+
+
+async def _no_probe(url: str, profile: str) -> ProbeResult:
+    raise AssertionError("probes go to the fetch workers")  # never called: the pool probes
 
 
 def run_campaign(

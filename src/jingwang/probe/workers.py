@@ -1,0 +1,387 @@
+"""Fetch workers: processes that probe, write the evidence and store it, for one campaign runner.
+
+A campaign runner on its own does everything in one process, so it can use one core: the
+fetching, parsing and WARC writing, which need no database, compete for one GIL with the
+claims and inserts, which do. With ``probe_fetch_workers`` set to N, the runner starts N
+worker processes (``python -m jingwang.probe.workers``) and keeps only the database work:
+
+* the runner claims targets and hands each to the worker with the fewest probes in flight;
+* the worker probes it (:func:`~jingwang.probe.probe.probe_url`, a screenshot when enabled),
+  writes its WARC and stores every artefact in the blob store durably
+  (:func:`~jingwang.probe.recording.prepare`, :func:`~jingwang.probe.recording.store`,
+  batched like the runner's writes), then sends back the row columns, the artefacts' digests
+  and sizes, and the few facts recording needs (:class:`~jingwang.probe.recording.ProbeFacts`),
+  never the page bytes;
+* the runner records the capture, evidence rows and events in its usual batched transaction.
+
+So the evidence is the same whichever process made it, and so is crash safety: a row is
+committed only after its blobs are on disk, and a runner killed at any point leaves leases
+that expire (a probe in flight may be repeated, never recorded twice). A worker that dies
+fails the probes it had in flight (each is marked failed with the reason, as any probe that
+raises), and the next probe starts a new worker. When the runner's pipe closes (the runner
+ended, or was killed) a worker exits.
+
+The pipe carries length-prefixed pickles (``>I`` length, then the pickle) between the runner
+and the worker it started: the two trust each other as one program does. A probe that would be
+retried (429 or 503 while attempts are left: ``may_retry``) is not written; the runner puts it
+back in the queue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import pickle
+import struct
+import sys
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from jingwang.probe.frontier import BACKOFF_STATUSES
+from jingwang.probe.recording import Prepared, ProbeFacts, prepare, store
+from jingwang.settings import Settings
+
+if TYPE_CHECKING:
+    from jingwang.probe.fetch import Fetcher
+    from jingwang.probe.resolver import Resolver
+    from jingwang.probe.screenshot import SharedBrowser
+    from jingwang.store import BlobStore
+
+log = logging.getLogger(__name__)
+
+_HEADER: Final = struct.Struct(">I")
+STORE_BATCH: Final = 32  # finished probes whose blobs a worker stores with one durability step
+STOP_TIMEOUT_S: Final = 10.0  # a worker given EOF that has not exited by then is killed
+
+
+class FetchWorkerError(RuntimeError):
+    """A fetch worker failed a probe, or exited with probes in flight."""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A probe done by a worker: its facts, and its evidence (stored; None: not written, as a
+    probe the runner will retry)."""
+
+    facts: ProbeFacts
+    prepared: Prepared | None
+
+
+# the pipe ---------------------------------------------------------------------------------------
+
+
+def _frame(message: Any) -> bytes:
+    body = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return _HEADER.pack(len(body)) + body
+
+
+async def _read(reader: asyncio.StreamReader) -> Any:
+    """The next message; raises ``asyncio.IncompleteReadError`` at the end of the pipe."""
+    (size,) = _HEADER.unpack(await reader.readexactly(_HEADER.size))
+    return pickle.loads(await reader.readexactly(size))  # noqa: S301 (our own child process)
+
+
+# the runner's side ------------------------------------------------------------------------------
+
+
+class _Worker:
+    """One worker process and the probes it has in flight."""
+
+    def __init__(self, process: asyncio.subprocess.Process, number: int) -> None:
+        self.process = process
+        self.number = number
+        self.waiting: dict[int, asyncio.Future[Fetched]] = {}
+        self.alive = True
+        self.reader: asyncio.Task[None] | None = None
+
+    async def listen(self) -> None:
+        """Resolve each answer's future; when the pipe ends, fail whatever is still waiting."""
+        assert self.process.stdout is not None
+        try:
+            while True:
+                number, outcome = await _read(self.process.stdout)
+                future = self.waiting.pop(number, None)
+                if future is None or future.done():
+                    continue
+                if isinstance(outcome, Fetched):
+                    future.set_result(outcome)
+                else:
+                    future.set_exception(FetchWorkerError(str(outcome)))
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass  # the worker exited
+        except Exception:
+            log.exception("fetch worker %d sent what cannot be read; stopping it", self.number)
+            with contextlib.suppress(ProcessLookupError):
+                self.process.kill()
+        finally:
+            self.alive = False
+            code = await self.process.wait()
+            if self.waiting:
+                log.error("fetch worker %d exited (status %s) mid-probe", self.number, code)
+            for future in self.waiting.values():
+                if not future.done():
+                    gone = f"the fetch worker exited (status {code}) during the probe"
+                    future.set_exception(FetchWorkerError(gone))
+            self.waiting.clear()
+
+
+class FetchPool:
+    """``workers`` fetch worker processes for one runner; ``async with FetchPool(...) as pool``.
+
+    ``blob_root`` is the file blob store's folder the workers store into (the runner's own).
+    """
+
+    def __init__(self, settings: Settings, blob_root: Path, workers: int) -> None:
+        if workers < 1:
+            raise ValueError(f"a fetch pool needs at least one worker, not {workers}")
+        self.settings = settings
+        self.blob_root = blob_root
+        self.size = workers
+        self._workers: list[_Worker] = []
+        self._started = 0
+        self._next_id = 0
+
+    async def __aenter__(self) -> FetchPool:
+        for _ in range(self.size):
+            self._workers.append(await self._start())
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await asyncio.gather(*(self._stop(worker) for worker in self._workers))
+        self._workers.clear()
+
+    @property
+    def started(self) -> int:
+        """Worker processes started so far (more than ``size`` when some died)."""
+        return self._started
+
+    async def probe(self, url: str, profile: str, *, may_retry: bool) -> Fetched:
+        """Probe ``url`` in the least busy worker; raises :class:`FetchWorkerError` when the
+        probe raised there or the worker died meanwhile."""
+        worker = await self._least_busy()
+        self._next_id += 1
+        number = self._next_id
+        future: asyncio.Future[Fetched] = asyncio.get_running_loop().create_future()
+        worker.waiting[number] = future
+        assert worker.process.stdin is not None
+        worker.process.stdin.write(_frame((number, url, profile, may_retry)))
+        with contextlib.suppress(ConnectionError):  # the worker died: listen() fails the future
+            await worker.process.stdin.drain()
+        return await future
+
+    async def _least_busy(self) -> _Worker:
+        for index, worker in enumerate(self._workers):
+            if not worker.alive:
+                log.warning("fetch worker %d is gone; starting another", worker.number)
+                await self._stop(worker)
+                self._workers[index] = await self._start()
+        return min(self._workers, key=lambda worker: len(worker.waiting))
+
+    async def _start(self) -> _Worker:
+        self._started += 1
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "jingwang.probe.workers",
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        worker = _Worker(process, self._started)
+        assert process.stdin is not None
+        process.stdin.write(_frame((self.settings, str(self.blob_root))))
+        worker.reader = asyncio.create_task(worker.listen())
+        return worker
+
+    async def _stop(self, worker: _Worker) -> None:
+        stdin = worker.process.stdin
+        if stdin is not None and not stdin.is_closing():
+            stdin.close()
+            with contextlib.suppress(ConnectionError):
+                await stdin.wait_closed()
+        try:
+            await asyncio.wait_for(worker.process.wait(), STOP_TIMEOUT_S)
+        except TimeoutError:
+            log.warning("fetch worker %d did not stop; killing it", worker.number)
+            worker.process.kill()
+            await worker.process.wait()
+        if worker.reader is not None:
+            await worker.reader
+
+
+# the worker's side ------------------------------------------------------------------------------
+
+
+class _Serving:
+    """A worker's state: probes in flight, and the finished ones waiting to be stored."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        blobs: BlobStore,
+        resolver: Resolver,
+        fetcher: Fetcher,
+        browser: SharedBrowser | None,
+        out: asyncio.StreamWriter,
+    ) -> None:
+        self.settings, self.blobs = settings, blobs
+        self.resolver, self.fetcher, self.browser = resolver, fetcher, browser
+        self.out = out
+        self.finished: list[tuple[int, Prepared]] = []
+        self.wake = asyncio.Event()
+        self.closing = False  # set when no probe is left: store what is finished, then return
+
+    async def probe(self, number: int, url: str, profile: str, may_retry: bool) -> None:
+        from jingwang.probe.probe import probe_url
+        from jingwang.probe.types import Outcome
+
+        try:
+            result = await probe_url(
+                url,
+                settings=self.settings,
+                profile=profile,
+                resolver=self.resolver,
+                fetcher=self.fetcher,
+            )
+            facts = ProbeFacts.of(result)
+            if may_retry and facts.status in BACKOFF_STATUSES:
+                self._send(number, Fetched(facts, None))
+                return
+            shot = None
+            if self.browser is not None and result.outcome is not Outcome.REFUSED:
+                shot = await self._screenshot(result)
+            self.finished.append((number, prepare(result, screenshot=shot, settings=self.settings)))
+            self.wake.set()
+        except Exception as exc:  # the runner marks the target failed with this
+            log.exception("probe of %s failed in a fetch worker", url)
+            self._send(number, f"{type(exc).__name__}: {exc}")
+
+    async def _screenshot(self, result: Any) -> bytes | None:
+        from jingwang.probe.guard import AddressPolicy
+        from jingwang.probe.screenshot import take_screenshot
+
+        if result.page is None or result.page.kind not in ("html", "xhtml-mp"):
+            return None
+        return await take_screenshot(
+            result,
+            settings=self.settings,
+            policy=AddressPolicy.from_settings(self.settings),
+            resolver=self.resolver,
+            browser=self.browser,
+        )
+
+    async def store_finished(self) -> None:
+        """Store finished probes' blobs in batches (in a thread: fsync waits on the disk), then
+        answer each with its evidence, stored."""
+        while True:
+            await self.wake.wait()
+            self.wake.clear()
+            while self.finished:
+                batch = self.finished[:STORE_BATCH]
+                del self.finished[:STORE_BATCH]
+                prepared = [item for _, item in batch]
+                try:
+                    await asyncio.to_thread(store, self.blobs, prepared)
+                except Exception as exc:
+                    log.exception("storing %d probes' evidence failed", len(batch))
+                    for number, _ in batch:
+                        self._send(number, f"storing the evidence failed: {exc}")
+                    continue
+                for number, item in batch:
+                    self._send(number, Fetched(item.facts, item.stored()))
+            if self.closing:
+                return
+
+    def _send(self, number: int, outcome: Fetched | str) -> None:
+        self.out.write(_frame((number, outcome)))
+
+
+@contextlib.asynccontextmanager
+async def _pipes(read_fd: int, write_fd: int) -> AsyncIterator[tuple[Any, Any]]:
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader()
+    read_pipe = os.fdopen(read_fd, "rb", buffering=0)
+    write_pipe = os.fdopen(write_fd, "wb", buffering=0)
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), read_pipe)
+    transport, protocol = await loop.connect_write_pipe(
+        asyncio.streams.FlowControlMixin, write_pipe
+    )
+    writer = asyncio.StreamWriter(transport, protocol, reader, loop)
+    try:
+        yield reader, writer
+    finally:
+        writer.close()
+
+
+async def _serve(read_fd: int, write_fd: int) -> None:
+    from jingwang.probe.fetch import Fetcher
+    from jingwang.probe.resolver import Resolver
+    from jingwang.store import FileBlobStore
+
+    async with _pipes(read_fd, write_fd) as (reader, writer):
+        try:
+            settings, blob_root = await _read(reader)
+        except asyncio.IncompleteReadError:
+            return
+        if not isinstance(settings, Settings):
+            raise TypeError("a fetch worker's first message is its settings")
+        resolver = Resolver.from_settings(settings)
+        async with AsyncExitStack() as stack:
+            fetcher = await stack.enter_async_context(Fetcher(settings))
+            browser = None
+            if settings.probe_screenshots:
+                from jingwang.probe.screenshot import SharedBrowser
+
+                browser = await stack.enter_async_context(SharedBrowser(settings))
+            serving = _Serving(
+                settings, FileBlobStore(Path(blob_root)), resolver, fetcher, browser, writer
+            )
+            storing = asyncio.create_task(serving.store_finished())
+            probes: set[asyncio.Task[None]] = set()
+            try:
+                while True:
+                    try:
+                        number, url, profile, may_retry = await _read(reader)
+                    except asyncio.IncompleteReadError:
+                        break  # the runner closed the pipe (done, or gone)
+                    task = asyncio.create_task(serving.probe(number, url, profile, may_retry))
+                    probes.add(task)
+                    task.add_done_callback(probes.discard)
+                    if writer.transport.get_write_buffer_size() > 2**20:
+                        await writer.drain()
+                if probes:
+                    await asyncio.gather(*probes)
+                serving.closing = True
+                serving.wake.set()
+                await storing
+                await writer.drain()
+            finally:
+                storing.cancel()
+                await asyncio.gather(storing, return_exceptions=True)
+
+
+def main() -> int:
+    """The worker process: the protocol runs over this process's stdin and the stdout it was
+    started with; anything else written to stdout goes to stderr instead."""
+    protocol_out = os.dup(1)
+    os.dup2(2, 1)
+    logging.basicConfig(level=logging.WARNING, format="fetch worker: %(levelname)s %(message)s")
+    try:
+        asyncio.run(_serve(0, protocol_out))
+    except (BrokenPipeError, ConnectionError):
+        return 0  # the runner is gone: nobody is left to answer
+    return 0
+
+
+if __name__ == "__main__":
+    # Run as the module itself, not as __main__, so what it pickles names jingwang.probe.workers.
+    from jingwang.probe.workers import main as worker_main
+
+    sys.exit(worker_main())
+
+
+__all__ = ["FetchPool", "FetchWorkerError", "Fetched"]

@@ -1,0 +1,175 @@
+"""Fetch workers (:mod:`jingwang.probe.workers`): real worker processes against a loopback site.
+
+What a worker sends back must be what the runner would have recorded itself: the WARC stored
+under its digest with its size, the settings in its warcinfo, the row columns; a probe that
+will be retried is not written; a worker that dies fails only the probes it had in flight, and
+the next probe gets a new worker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import hashlib
+import os
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+from probekit import RunningServer, serve_app
+
+from jingwang.probe.workers import Fetched, FetchPool, FetchWorkerError
+from jingwang.settings import Settings
+from jingwang.store import FileBlobStore
+
+pytestmark = [pytest.mark.slow]
+
+PAGE = "<html><head><title>t</title></head><body><p>粤ICP备09012345号 {path}</p></body></html>"
+
+
+async def page(request: web.Request) -> web.Response:
+    return web.Response(text=PAGE.format(path=request.path), content_type="text/html")
+
+
+async def busy(request: web.Request) -> web.Response:
+    return web.Response(status=429, headers={"Retry-After": "7"}, text="slow down")
+
+
+async def stall(request: web.Request) -> web.Response:
+    await asyncio.sleep(30)
+    return web.Response(text="late")
+
+
+@pytest.fixture
+def server() -> Iterator[RunningServer]:
+    app = web.Application()
+    app.router.add_get("/busy", busy)
+    app.router.add_get("/stall", stall)
+    app.router.add_get("/{name}", page)
+    with serve_app(app) as running:
+        yield running
+
+
+@pytest.fixture
+def pool_settings(probe_settings: Settings) -> Settings:
+    return probe_settings.model_copy(
+        update={
+            "probe_screenshots": False,
+            "probe_total_timeout_seconds": 60.0,
+            "probe_first_byte_timeout_seconds": 60.0,
+        }
+    )
+
+
+def test_a_worker_stores_the_evidence_and_sends_back_only_what_recording_needs(
+    pool_settings: Settings, server: RunningServer, tmp_path: Path
+) -> None:
+    blobs = FileBlobStore(tmp_path / "blobs")
+    urls = [server.url(f"w{i}.test", f"/p{i}") for i in range(6)]
+
+    async def go() -> list[Fetched]:
+        async with FetchPool(pool_settings, blobs.root, 2) as pool:
+            return list(
+                await asyncio.gather(*(pool.probe(u, "android", may_retry=True) for u in urls))
+            )
+
+    fetched = asyncio.run(go())
+    for url, item in zip(urls, fetched, strict=True):
+        assert item.facts.url == url
+        assert item.facts.status == 200
+        prepared = item.prepared
+        assert prepared is not None
+        assert prepared.columns["url"] == url
+        assert prepared.columns["outcome"] == "ok"
+        warc = prepared.warc
+        assert warc.data == b""  # the bytes stayed in the worker: they are in the store
+        stored = blobs.path_of(warc.digest).read_bytes()
+        assert len(stored) == warc.size
+        assert hashlib.sha256(stored).hexdigest() == warc.digest
+        # the warcinfo record names the limits the capture was made under, as record_probe's does
+        assert b"jingwang-probe-max-redirects: 10" in gzip.decompress(stored)
+    assert {item.facts.url for item in fetched} == set(urls)
+
+
+def test_a_probe_that_will_be_retried_is_not_written(
+    pool_settings: Settings, server: RunningServer, tmp_path: Path
+) -> None:
+    blobs = FileBlobStore(tmp_path / "blobs")
+    url = server.url("busy.test", "/busy")
+
+    async def go() -> tuple[Fetched, Fetched]:
+        async with FetchPool(pool_settings, blobs.root, 1) as pool:
+            retried = await pool.probe(url, "android", may_retry=True)
+            last = await pool.probe(url, "android", may_retry=False)  # attempts used up
+            return retried, last
+
+    retried, last = asyncio.run(go())
+    assert retried.prepared is None
+    assert (retried.facts.status, retried.facts.retry_after) == (429, "7")
+    assert last.prepared is not None
+    assert last.prepared.columns["http_status"] == 429
+    stored = [p for p in blobs.root.rglob("*") if p.is_file() and not p.name.startswith(".")]
+    assert len(stored) == 1  # the last answer's WARC only
+
+
+def test_a_dead_worker_fails_its_probes_in_flight_and_is_replaced(
+    pool_settings: Settings, server: RunningServer, tmp_path: Path
+) -> None:
+    blobs = FileBlobStore(tmp_path / "blobs")
+
+    async def go() -> tuple[BaseException | None, Fetched, int]:
+        async with FetchPool(pool_settings, blobs.root, 1) as pool:
+            stalled = asyncio.create_task(
+                pool.probe(server.url("s.test", "/stall"), "android", may_retry=True)
+            )
+            for _ in range(200):  # until the worker is waiting on the stalled answer
+                if server.hits[("s.test", "/stall")]:
+                    break
+                await asyncio.sleep(0.05)
+            (worker,) = pool._workers
+            os.kill(worker.process.pid, signal.SIGKILL)
+            error = None
+            try:
+                await stalled
+            except FetchWorkerError as exc:
+                error = exc
+            after = await pool.probe(server.url("a.test", "/after"), "android", may_retry=True)
+            return error, after, pool.started
+
+    error, after, started = asyncio.run(go())
+    assert error is not None
+    assert "exited" in str(error)
+    assert after.prepared is not None
+    assert after.facts.status == 200
+    assert started == 2
+
+
+def test_workers_exit_when_the_runner_goes_away(
+    pool_settings: Settings, server: RunningServer, tmp_path: Path
+) -> None:
+    """The pipe closing is the signal: a runner that is killed leaves no worker behind."""
+    blobs = FileBlobStore(tmp_path / "blobs")
+
+    async def go() -> list[int]:
+        pool = FetchPool(pool_settings, blobs.root, 2)
+        await pool.__aenter__()
+        await pool.probe(server.url("x.test", "/x"), "android", may_retry=True)
+        pids = [worker.process.pid for worker in pool._workers]
+        for worker in pool._workers:  # as the kernel does when the runner dies
+            assert worker.process.stdin is not None
+            worker.process.stdin.close()
+        for worker in pool._workers:
+            await asyncio.wait_for(worker.process.wait(), 20)
+        return pids
+
+    for pid in asyncio.run(go()):
+        assert not Path(f"/proc/{pid}").exists() or _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
