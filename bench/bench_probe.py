@@ -10,7 +10,9 @@ same URL list once, with the same number of requests in flight, in a process of 
 
 * jingwang: a list campaign in a fresh data dir (migrated SQLite database, file blob store)
   run by :mod:`bench.probe_worker` with the real runner: fetch, parse, WARC into the blob
-  store, capture and evidence rows, the frontier's leases;
+  store, capture and evidence rows, the frontier's leases; the runner starts
+  :data:`FETCH_WORKERS` fetch worker processes (one per core, ``probe_fetch_workers``), as a
+  deployment on this machine would;
 * Scrapy (``bench/scrapy/spider.py`` in ``.bench-venv``): fetch and parse only.
 
 Images and favicons are off for both (``probe_max_subresources=0``; Scrapy follows nothing):
@@ -61,6 +63,7 @@ PROFILE = "android"  # the same smartphone pages Scrapy's Android UA gets
 SAMPLE_SECONDS = 0.25
 RUN_TIMEOUT_S = 900.0
 DNS_TTL = 300
+FETCH_WORKERS = os.cpu_count() or 1  # jingwang's fetch worker processes (Scrapy has one process)
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +202,7 @@ def jingwang_settings(data_dir: Path, dns: str, setup: Setup) -> dict[str, Any]:
         "probe_screenshots": False,
         "probe_max_subresources": 0,
         "probe_concurrency": setup.concurrency,
+        "probe_fetch_workers": FETCH_WORKERS,
         "probe_host_concurrency": 1 if setup.polite else setup.concurrency,
         "probe_host_delay_seconds": setup.delay_s,
         "probe_lease_seconds": 600,
@@ -390,7 +394,8 @@ def results(scale: Scale, fast: Pair, polite: Pair) -> list[Result]:
             "pages/s",
             PEER,
             None if peer_fast is None else peer_fast.rate,
-            notes=f"{where}; ours fetch+parse+WARC+DB rows, Scrapy fetch+parse; goal ≥ 1.5×; "
+            notes=f"{where}; ours fetch+parse+WARC+DB rows ({FETCH_WORKERS} fetch workers), "
+            "Scrapy fetch+parse; goal ≥ 1.5×; "
             f"ours {done(fast.ours)}, Scrapy {done(peer_fast)}",
         ),
         Result(

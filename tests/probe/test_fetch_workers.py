@@ -173,3 +173,23 @@ def _zombie(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
     except OSError:
         return True
+
+
+@pytest.mark.browser
+def test_a_worker_takes_the_screenshot_in_its_own_chromium(
+    chromium: Path, pool_settings: Settings, server: RunningServer, tmp_path: Path
+) -> None:
+    blobs = FileBlobStore(tmp_path / "blobs")
+    settings = pool_settings.model_copy(update={"probe_screenshots": True})
+
+    async def go() -> Fetched:
+        async with FetchPool(settings, blobs.root, 1) as pool:
+            return await pool.probe(server.url("shot.test", "/shot"), "android", may_retry=True)
+
+    fetched = asyncio.run(go())
+    assert fetched.prepared is not None
+    kinds = {item.kind: item for item in fetched.prepared.artefacts}
+    assert set(kinds) == {"warc", "screenshot"}
+    png = blobs.path_of(kinds["screenshot"].digest).read_bytes()
+    assert png.startswith(b"\x89PNG")
+    assert len(png) == kinds["screenshot"].size

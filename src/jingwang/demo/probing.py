@@ -302,7 +302,12 @@ def seed_probing(
     """
     started = time.monotonic()
     timeout = max(settings.probe_screenshot_timeout_seconds, SEED_SCREENSHOT_SECONDS)
-    run_settings = settings.model_copy(update={"probe_screenshot_timeout_seconds": timeout})
+    # The demo's runner fetches in a worker process (probe_fetch_workers), as a large campaign
+    # would, so the demo shows that path: screenshots, WARC and blobs made there.
+    workers = max(settings.probe_fetch_workers, 1)
+    run_settings = settings.model_copy(
+        update={"probe_screenshot_timeout_seconds": timeout, "probe_fetch_workers": workers}
+    )
     actor = Actor.system("demo")
     summary = ProbingSummary()
     ids: list[int] = []

@@ -33,7 +33,6 @@ from sqlalchemy.orm import Session
 
 from jingwang import __version__
 from jingwang.core.events import EventActor
-from jingwang.probe.campaigns import record_candidates
 from jingwang.probe.events import EvidenceCaptured
 from jingwang.probe.models import Capture, Evidence
 from jingwang.probe.render import render_wml_view
@@ -229,6 +228,9 @@ def insert_captures(
             known[key] = Recorded(capture_id, entry.prepared.columns["outcome"], new=False)
         hosts = list(entry.prepared.facts.discovered_hosts)
         if discovery and hosts and entry.campaign_id is not None:
+            # imported here: campaigns pulls in the registry, which a fetch worker never needs
+            from jingwang.probe.campaigns import record_candidates
+
             record_candidates(session, _as_capture(entry, capture_id), hosts)
     out: list[Recorded] = []
     for entry in entries:

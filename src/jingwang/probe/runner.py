@@ -76,6 +76,8 @@ ProbeFn = Callable[[str, str], Awaitable[ProbeResult]]  # (url, profile) -> resu
 IDLE_POLL_SECONDS: Final = 1.0  # longest sleep while every due target waits for its host
 BUSY_POLL_SECONDS: Final = 0.2  # re-claim this often while probes are in flight
 WRITE_BATCH: Final = 32  # finished probes recorded in one transaction
+WRITE_GATHER_SECONDS: Final = 0.05  # a writer woken for a small batch waits this for more
+CLAIM_SHARE: Final = 8  # claim when 1/8 of probe_concurrency is free (or nothing is in flight)
 MIN_WAIT_SECONDS: Final = 0.05  # due hosts busy with other runners: ask again this soon
 
 
@@ -144,6 +146,8 @@ class _Runner:
         self._browser: SharedBrowser | None = None  # one Chromium for the run's screenshots
         self.pool: FetchPool | None = None  # fetch workers, when probe_fetch_workers is set
         self.pending: list[_Done] = []
+        # the fewest free slots worth a claim while probes are in flight
+        self.claim_batch = max(1, settings.probe_concurrency // CLAIM_SHARE)
         self.wake = asyncio.Event()
 
     async def _db(self, fn: Callable[..., T], *args: Any) -> T:
@@ -199,7 +203,8 @@ class _Runner:
                 if self.heartbeat is not None:
                     self.heartbeat()
                 free = self.settings.probe_concurrency - len(tasks)
-                if free > 0:
+                # Claim in batches: a claim costs about as much for one target as for many.
+                if free >= self.claim_batch or (free > 0 and not tasks):
                     state, claims = await self._db(self._claim, free)
                     if state != "running":
                         self.report.stopped = state
@@ -293,6 +298,8 @@ class _Runner:
         while True:
             await self.wake.wait()
             self.wake.clear()
+            if len(self.pending) < WRITE_BATCH:  # a moment for more: one transaction for all
+                await asyncio.sleep(WRITE_GATHER_SECONDS)
             while self.pending:
                 batch = self.pending[:WRITE_BATCH]
                 del self.pending[:WRITE_BATCH]
