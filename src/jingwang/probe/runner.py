@@ -260,7 +260,9 @@ class _Runner:
             written: asyncio.Future[str] = asyncio.get_running_loop().create_future()
             if self.pool is not None:
                 may_retry = target.attempts < self.rules.max_attempts
-                fetched = await self.pool.probe(target.url, campaign.profile, may_retry=may_retry)
+                fetched = await self.pool.probe(
+                    target.url, campaign.profile, may_retry=may_retry, host=target.host
+                )
                 done = _Done(target, fetched.facts, written, prepared=fetched.prepared)
             else:
                 result = await probe(target.url, campaign.profile)

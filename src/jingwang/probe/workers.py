@@ -36,11 +36,13 @@ import os
 import pickle
 import struct
 import sys
+import zlib
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import urlsplit
 
 from jingwang.probe.frontier import BACKOFF_STATUSES
 from jingwang.probe.recording import Prepared, ProbeFacts, prepare, store
@@ -56,6 +58,7 @@ log = logging.getLogger(__name__)
 
 _HEADER: Final = struct.Struct(">I")
 STORE_BATCH: Final = 32  # finished probes whose blobs a worker stores with one durability step
+AFFINITY_SLACK: Final = 4  # a host's own worker may have this many more probes in flight
 STOP_TIMEOUT_S: Final = 10.0  # a worker given EOF that has not exited by then is killed
 
 
@@ -84,6 +87,10 @@ async def _read(reader: asyncio.StreamReader) -> Any:
     """The next message; raises ``asyncio.IncompleteReadError`` at the end of the pipe."""
     (size,) = _HEADER.unpack(await reader.readexactly(_HEADER.size))
     return pickle.loads(await reader.readexactly(size))  # noqa: S301 (our own child process)
+
+
+def _host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
 
 
 # the runner's side ------------------------------------------------------------------------------
@@ -160,10 +167,16 @@ class FetchPool:
         """Worker processes started so far (more than ``size`` when some died)."""
         return self._started
 
-    async def probe(self, url: str, profile: str, *, may_retry: bool) -> Fetched:
-        """Probe ``url`` in the least busy worker; raises :class:`FetchWorkerError` when the
-        probe raised there or the worker died meanwhile."""
-        worker = await self._least_busy()
+    async def probe(
+        self, url: str, profile: str, *, may_retry: bool, host: str | None = None
+    ) -> Fetched:
+        """Probe ``url`` in a worker; raises :class:`FetchWorkerError` when the probe raised
+        there or the worker died meanwhile.
+
+        Probes of one host go to the same worker while it is not much busier than the least
+        busy one: its resolver cache and kept-alive connections serve them all.
+        """
+        worker = await self._pick(host if host is not None else _host_of(url))
         self._next_id += 1
         number = self._next_id
         future: asyncio.Future[Fetched] = asyncio.get_running_loop().create_future()
@@ -174,13 +187,16 @@ class FetchPool:
             await worker.process.stdin.drain()
         return await future
 
-    async def _least_busy(self) -> _Worker:
+    async def _pick(self, host: str) -> _Worker:
         for index, worker in enumerate(self._workers):
             if not worker.alive:
                 log.warning("fetch worker %d is gone; starting another", worker.number)
                 await self._stop(worker)
                 self._workers[index] = await self._start()
-        return min(self._workers, key=lambda worker: len(worker.waiting))
+        home = self._workers[zlib.crc32(host.encode("utf-8", "replace")) % len(self._workers)]
+        least = min(self._workers, key=lambda worker: len(worker.waiting))
+        slack = max(AFFINITY_SLACK, self.settings.probe_concurrency // (4 * len(self._workers)))
+        return home if len(home.waiting) - len(least.waiting) <= slack else least
 
     async def _start(self) -> _Worker:
         self._started += 1
