@@ -22,8 +22,9 @@ Two runs: throughput-bound (no added latency, no per-host delay, any number of r
 host) reports pages/s; politeness-bound (the server waits ``latency`` before each answer, one
 request per host at a time and ``delay`` seconds between two requests to a host) reports each
 side's time against the ideal the delays allow (:func:`ideal_seconds`). Memory: each side's
-peak RSS, and jingwang's RSS when a quarter, half, three quarters and all of the campaign is
-recorded (sampled from outside, every ``SAMPLE_SECONDS``), to show it stays flat.
+peak RSS (jingwang's runner and its fetch workers together), and jingwang's RSS when a
+quarter, half, three quarters and all of the campaign is recorded (sampled from outside, every
+``SAMPLE_SECONDS``), to show it stays flat.
 """
 
 from __future__ import annotations
@@ -132,11 +133,25 @@ def ideal_seconds(
 
 
 def memory_mb(pid: int) -> tuple[float, float] | None:
-    """Process ``pid``'s resident set now and its peak so far (Linux ``/proc``: VmRSS, VmHWM).
+    """The resident set of process ``pid`` and of every process it started (jingwang's fetch
+    workers), now, and the sum of their peaks so far (Linux ``/proc``: VmRSS, VmHWM; the sum of
+    peaks is an upper bound of the peak of the sum).
 
     Its ``ru_maxrss`` would not do: Linux carries the parent's peak across fork and exec, so a
     child of a large benchmark process reports at least the parent's size.
     """
+    own = _status_mb(pid)
+    if own is None:
+        return None
+    rss, peak = own
+    for child in _children(pid):
+        found = _status_mb(child)
+        if found is not None:
+            rss, peak = rss + found[0], peak + found[1]
+    return rss, peak
+
+
+def _status_mb(pid: int) -> tuple[float, float] | None:
     try:
         status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
     except OSError:
@@ -149,6 +164,19 @@ def memory_mb(pid: int) -> tuple[float, float] | None:
     if len(found) != 2:
         return None
     return found["VmRSS"], found["VmHWM"]
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (from ``/proc/*/stat``)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text(encoding="ascii", errors="replace").rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[1] == str(pid):
+            found.append(int(stat.parent.name))
+    return found
 
 
 class Sampler:
@@ -425,7 +453,8 @@ def results(scale: Scale, fast: Pair, polite: Pair) -> list[Result]:
             PEER,
             None if peer_fast is None else peer_fast.peak_rss_mb,
             higher_is_better=False,
-            notes="each process's VmHWM, read from /proc while it runs",
+            notes="VmHWM read from /proc while it runs: ours the runner plus its fetch workers "
+            "(the sum of their peaks), Scrapy its one process",
         ),
         Result(
             "RSS growth, 25 % → 100 % of the campaign",
