@@ -77,7 +77,7 @@ IDLE_POLL_SECONDS: Final = 1.0  # longest sleep while every due target waits for
 BUSY_POLL_SECONDS: Final = 0.2  # re-claim this often while probes are in flight
 WRITE_BATCH: Final = 32  # finished probes recorded in one transaction
 WRITE_GATHER_SECONDS: Final = 0.05  # a writer woken for a small batch waits this for more
-CLAIM_SHARE: Final = 8  # claim when 1/8 of probe_concurrency is free (or nothing is in flight)
+CLAIM_SHARE: Final = 4  # claim when 1/4 of probe_concurrency is free (or nothing is in flight)
 MIN_WAIT_SECONDS: Final = 0.05  # due hosts busy with other runners: ask again this soon
 
 
