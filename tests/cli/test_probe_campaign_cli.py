@@ -93,7 +93,8 @@ def test_probe_list_keeps_good_lines_and_reports_bad_ones(run: Run, tmp_path: Pa
             server.url("wap.b.test", "/two"),
             "http://10.1.2.3/",
         )
-        code, out = run("probe", "list", str(urls), "--profile", "wap1", "--json")
+        # through a fetch worker: refusals, identifiers and the report as in-process
+        code, out = run("probe", "list", str(urls), "--profile", "wap1", "--workers", "1", "--json")
     assert code == ExitCode.OK, out
     result = _json(out)
     assert [(bad["line"], bad["url"]) for bad in result["bad_lines"]] == [
@@ -198,7 +199,7 @@ def test_run_stops_at_max_seconds_then_continues_to_the_end(run: Run, tmp_path: 
         assert code == ExitCode.OK, out
         first = _json(out)
         assert first["run"]["stopped"] == "time"
-        code, out = run("probe", "campaign", "run", ident)
+        code, out = run("probe", "campaign", "run", ident, "--workers", "2")
         assert code == ExitCode.OK, out
         assert "the round is done" in out
         assert "ok 4" in out

@@ -70,6 +70,16 @@ campaign_app = typer.Typer(
 ProfileOption = Annotated[
     str | None, typer.Option("--profile", help="Fetch profile (see `jingwang probe profiles`).")
 ]
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        help="Fetch worker processes for this run (default: the probe_fetch_workers setting; "
+        "0: fetch in this process).",
+        min=0,
+        max=64,
+    ),
+]
 DiscoveryOption = Annotated[
     bool,
     typer.Option("--discovery", help="Record new hosts seen in links and redirects as candidates."),
@@ -194,12 +204,21 @@ def _create(
 
 
 def run_with_progress(
-    cli: CliContext, campaign_id: int, *, max_seconds: float | None, quiet: bool
+    cli: CliContext,
+    campaign_id: int,
+    *,
+    max_seconds: float | None,
+    quiet: bool,
+    workers: int | None = None,
 ) -> RunReport:
     """Run the campaign's current round here; a progress bar on stderr unless ``quiet``.
 
+    ``workers``: fetch worker processes (None: the ``probe_fetch_workers`` setting).
     Ctrl-C asks the runner to stop: what is in flight finishes and is recorded.
     """
+    settings = cli.settings
+    if workers is not None:
+        settings = settings.model_copy(update={"probe_fetch_workers": workers})
     stop, ended = threading.Event(), threading.Event()
     outcome: list[RunReport | BaseException] = []
 
@@ -207,7 +226,7 @@ def run_with_progress(
         try:
             outcome.append(
                 run_campaign(
-                    cli.settings, cli.db, cli.blobs, campaign_id, max_seconds=max_seconds, stop=stop
+                    settings, cli.db, cli.blobs, campaign_id, max_seconds=max_seconds, stop=stop
                 )
             )
         except BaseException as error:  # re-raised in the calling thread
@@ -285,10 +304,13 @@ def _run_and_report(
     *,
     max_seconds: float | None,
     as_json: bool,
+    workers: int | None = None,
     extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Run here, then print the round's report (or JSON with the run and the report)."""
-    ran = run_with_progress(cli, campaign_id, max_seconds=max_seconds, quiet=as_json)
+    ran = run_with_progress(
+        cli, campaign_id, max_seconds=max_seconds, quiet=as_json, workers=workers
+    )
     with cli.db.session() as session:
         report = campaign_report(session, get_campaign(session, actor, campaign_id))
     if as_json:
@@ -436,6 +458,7 @@ def list_cmd(
     ] = None,
     discovery: DiscoveryOption = False,
     owner: OwnerOption = None,
+    workers: WorkersOption = None,
     as_user: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -469,7 +492,13 @@ def list_cmd(
     if not as_json:
         _print_added(cli, campaign_id, added, len(bad))
     report = _run_and_report(
-        cli, actor, campaign_id, max_seconds=None, as_json=as_json, extra=_added_json(added, bad)
+        cli,
+        actor,
+        campaign_id,
+        max_seconds=None,
+        as_json=as_json,
+        workers=workers,
+        extra=_added_json(added, bad),
     )
     if not any(report["outcomes"].get(outcome) for outcome in FETCHED):
         raise typer.Exit(ExitCode.FAILURE)
@@ -513,6 +542,7 @@ def create_cmd(
     run: Annotated[
         bool, typer.Option("--run", help="Run it now, here, with a progress bar.")
     ] = False,
+    workers: WorkersOption = None,
     as_user: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -546,6 +576,7 @@ def create_cmd(
             campaign_id,
             max_seconds=None,
             as_json=as_json,
+            workers=workers,
             extra=_added_json(added, bad),
         )
         return
@@ -694,6 +725,7 @@ def run_cmd(
         float | None,
         typer.Option("--max-seconds", help="Stop claiming after this many seconds.", min=0),
     ] = None,
+    workers: WorkersOption = None,
     as_user: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -703,7 +735,9 @@ def run_cmd(
     """
     cli, actor = probe_caller(ctx, as_user)
     _runnable(cli, actor, campaign_id)
-    _run_and_report(cli, actor, campaign_id, max_seconds=max_seconds, as_json=as_json)
+    _run_and_report(
+        cli, actor, campaign_id, max_seconds=max_seconds, as_json=as_json, workers=workers
+    )
 
 
 def candidates_cmd(
