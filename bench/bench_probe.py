@@ -132,10 +132,10 @@ def ideal_seconds(
 # Sampling memory from outside ------------------------------------------------------------------
 
 
-def memory_mb(pid: int) -> tuple[float, float] | None:
+def memory_mb(pid: int) -> tuple[float, float, int] | None:
     """The resident set of process ``pid`` and of every process it started (jingwang's fetch
-    workers), now, and the sum of their peaks so far (Linux ``/proc``: VmRSS, VmHWM; the sum of
-    peaks is an upper bound of the peak of the sum).
+    workers), now, the sum of their peaks so far (Linux ``/proc``: VmRSS, VmHWM; the sum of
+    peaks is an upper bound of the peak of the sum), and how many processes that is.
 
     Its ``ru_maxrss`` would not do: Linux carries the parent's peak across fork and exec, so a
     child of a large benchmark process reports at least the parent's size.
@@ -143,12 +143,12 @@ def memory_mb(pid: int) -> tuple[float, float] | None:
     own = _status_mb(pid)
     if own is None:
         return None
-    rss, peak = own
+    (rss, peak), processes = own, 1
     for child in _children(pid):
         found = _status_mb(child)
         if found is not None:
-            rss, peak = rss + found[0], peak + found[1]
-    return rss, peak
+            rss, peak, processes = rss + found[0], peak + found[1], processes + 1
+    return rss, peak, processes
 
 
 def _status_mb(pid: int) -> tuple[float, float] | None:
@@ -183,7 +183,7 @@ class Sampler:
     """Samples a child's RSS and progress (0..1) every ``SAMPLE_SECONDS`` in a thread."""
 
     def __init__(self, pid: int, progress: Callable[[], float]) -> None:
-        self.samples: list[tuple[float, float]] = []  # (progress, RSS MiB)
+        self.samples: list[tuple[float, float, int]] = []  # (progress, RSS MiB, processes)
         self.peak_mb = 0.0  # the highest VmHWM seen
         self._pid, self._progress = pid, progress
         self._stop = threading.Event()
@@ -193,7 +193,7 @@ class Sampler:
         while not self._stop.wait(SAMPLE_SECONDS):
             memory = memory_mb(self._pid)
             if memory is not None:
-                self.samples.append((self._progress(), memory[0]))
+                self.samples.append((self._progress(), memory[0], memory[2]))
                 self.peak_mb = max(self.peak_mb, memory[1])
 
     def __enter__(self) -> Sampler:
@@ -205,13 +205,18 @@ class Sampler:
         self._thread.join()
 
     def quartiles(self) -> list[float]:
-        """RSS at the first sample reaching 25, 50, 75 and 100 % (the last sample for 100 %)."""
+        """RSS at the first sample reaching 25, 50, 75 and 100 %, taken while every process of
+        the run was up (fetch workers exit as the runner ends, moments after 100 %); for 100 %
+        the last such sample when none at 100 % caught them all."""
+        if not self.samples:
+            return []
+        full = max(processes for _, _, processes in self.samples)
+        whole = [(done, rss) for done, rss, processes in self.samples if processes == full]
         found: list[float] = []
-        for mark in (0.25, 0.5, 0.75):
-            found += [rss for done, rss in self.samples if done >= mark][:1]
-        if len(found) == 3 and self.samples:
-            done_at = [rss for done, rss in self.samples if done >= 1.0]
-            found.append(done_at[-1] if done_at else self.samples[-1][1])
+        for mark in (0.25, 0.5, 0.75, 1.0):
+            found += [rss for done, rss in whole if done >= mark][:1]
+        if len(found) == 3:
+            found.append(whole[-1][1])
         return found if len(found) == 4 else []
 
 
@@ -330,7 +335,7 @@ def run_scrapy(urls: Sequence[str], port: int, setup: Setup, work: Path) -> Craw
     with Sampler(process.pid, lambda: 0.0) as sampler:  # progress unknown: quartiles by time
         _wait(process, "Scrapy")
     done = json.loads(out.read_text(encoding="utf-8"))
-    rss = [r for _, r in sampler.samples]
+    rss = [r for _, r, _ in sampler.samples]
     return Crawl(
         pages=int(done["pages"]),
         errors=int(done["errors"]),

@@ -33,10 +33,22 @@ def test_the_ideal_is_the_per_host_chain_or_the_concurrency_bound(bench_probe: M
 
 def test_the_sampler_reports_quartiles_by_progress(bench_probe: ModuleType) -> None:
     sampler = bench_probe.Sampler(0, lambda: 0.0)
-    sampler.samples = [(0.1, 100.0), (0.3, 110.0), (0.6, 111.0), (0.8, 112.0), (1.0, 113.0)]
+    sampler.samples = [
+        (0.1, 100.0, 3), (0.3, 110.0, 3), (0.6, 111.0, 3), (0.8, 112.0, 3), (1.0, 113.0, 3)
+    ]  # fmt: skip
     assert sampler.quartiles() == [110.0, 111.0, 112.0, 113.0]
-    sampler.samples = [(0.1, 100.0), (0.3, 110.0)]  # the run ended between two samples
+    sampler.samples = [(0.1, 100.0, 1), (0.3, 110.0, 1)]  # the run ended between two samples
     assert sampler.quartiles() == []
+
+
+def test_the_last_quartile_is_taken_before_the_fetch_workers_exit(bench_probe: ModuleType) -> None:
+    sampler = bench_probe.Sampler(0, lambda: 0.0)
+    sampler.samples = [
+        (0.0, 120.0, 1),  # the runner alone, its workers not started yet
+        (0.3, 380.0, 3), (0.6, 385.0, 3), (0.8, 388.0, 3), (0.99, 389.0, 3),
+        (1.0, 144.0, 1),  # all recorded, the workers gone
+    ]  # fmt: skip
+    assert sampler.quartiles() == [380.0, 385.0, 388.0, 389.0]
 
 
 @pytest.mark.slow

@@ -94,3 +94,19 @@ def test_the_audit_key_is_checked(
     exposed = audit_key()
     assert exposed["status"] == "fail"
     assert "chmod 600" in exposed["detail"]
+
+
+def test_more_fetch_workers_than_cores_is_a_warning(
+    capsys: pytest.CaptureFixture[str], settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cores = len(os.sched_getaffinity(0))
+    monkeypatch.setenv("JINGWANG_PROBE_FETCH_WORKERS", str(cores))
+    _, checks = _doctor(capsys, settings)
+    workers = next(c for c in checks if c["name"] == "fetch workers")
+    assert workers["status"] == "warn"
+    assert f"{max(cores - 1, 1)} or fewer" in workers["fix"]
+    monkeypatch.setenv("JINGWANG_PROBE_FETCH_WORKERS", "0")
+    _, checks = _doctor(capsys, settings)
+    workers = next(c for c in checks if c["name"] == "fetch workers")
+    assert workers["status"] == "ok"
+    assert "runner's own process" in workers["detail"]

@@ -135,6 +135,26 @@ def check_chromium(cli: CliContext) -> Check:
     return Check("chromium", Status.OK, out.stdout.strip() or str(path))
 
 
+def check_fetch_workers(cli: CliContext) -> Check:
+    """Campaign fetch workers against the cores this process may use."""
+    workers = cli.settings.probe_fetch_workers
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    cores = cores or 1
+    if workers >= cores:
+        return Check(
+            "fetch workers",
+            Status.WARN,
+            f"{workers} fetch workers per campaign runner on {cores} cores: the runner and its "
+            "workers will wait on each other for CPU",
+            f"set JINGWANG_PROBE_FETCH_WORKERS to {max(cores - 1, 1)} or fewer",
+        )
+    if workers == 0:
+        spare = f"; {cores - 1} spare cores could run fetch workers" if cores > 1 else ""
+        detail = f"campaigns fetch in the runner's own process{spare}"
+        return Check("fetch workers", Status.OK, detail)
+    return Check("fetch workers", Status.OK, f"{workers} per campaign runner, on {cores} cores")
+
+
 def check_secret(cli: CliContext) -> Check:
     if cli.settings.secret_key.get_secret_value() == DEFAULT_SECRET_KEY:
         return Check(
@@ -183,6 +203,7 @@ CHECKS: tuple[Callable[[CliContext], Check], ...] = (
     check_database,
     check_queue,
     check_chromium,
+    check_fetch_workers,
     check_secret,
     check_audit_key,
 )
