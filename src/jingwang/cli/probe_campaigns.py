@@ -323,6 +323,30 @@ def _run_and_report(
     return report
 
 
+def _run_new(
+    cli: CliContext,
+    actor: Actor,
+    campaign_id: int,
+    added: AddReport,
+    bad: list[RejectedURL],
+    *,
+    as_json: bool,
+    workers: int | None,
+) -> dict[str, Any]:
+    """Run a campaign just made from a list here: what was added, then the run's report."""
+    if not as_json:
+        _print_added(cli, campaign_id, added, len(bad))
+    return _run_and_report(
+        cli,
+        actor,
+        campaign_id,
+        max_seconds=None,
+        as_json=as_json,
+        workers=workers,
+        extra=_added_json(added, bad),
+    )
+
+
 def _print_stop(cli: CliContext, ran: RunReport) -> None:
     why = {
         "done": "the round is done",
@@ -489,17 +513,7 @@ def list_cmd(
         owner=owner,
         start=False,
     )
-    if not as_json:
-        _print_added(cli, campaign_id, added, len(bad))
-    report = _run_and_report(
-        cli,
-        actor,
-        campaign_id,
-        max_seconds=None,
-        as_json=as_json,
-        workers=workers,
-        extra=_added_json(added, bad),
-    )
+    report = _run_new(cli, actor, campaign_id, added, bad, as_json=as_json, workers=workers)
     if not any(report["outcomes"].get(outcome) for outcome in FETCHED):
         raise typer.Exit(ExitCode.FAILURE)
 
@@ -568,17 +582,7 @@ def create_cmd(
         start=not run,
     )
     if run:
-        if not as_json:
-            _print_added(cli, campaign_id, added, len(bad))
-        _run_and_report(
-            cli,
-            actor,
-            campaign_id,
-            max_seconds=None,
-            as_json=as_json,
-            workers=workers,
-            extra=_added_json(added, bad),
-        )
+        _run_new(cli, actor, campaign_id, added, bad, as_json=as_json, workers=workers)
         return
     with cli.db.session() as session:
         info = _campaign_json(session, get_campaign(session, actor, campaign_id))

@@ -63,7 +63,7 @@ from jingwang.probe.recording import (
     store,
 )
 from jingwang.probe.resolver import Resolver
-from jingwang.probe.types import Outcome, ProbeResult
+from jingwang.probe.types import ProbeResult
 from jingwang.probe.workers import FetchPool
 from jingwang.settings import Settings
 from jingwang.store import BlobStore, Database, FileBlobStore
@@ -279,9 +279,9 @@ class _Runner:
         setattr(self.report, outcome, getattr(self.report, outcome) + 1)
 
     async def _screenshot(self, result: ProbeResult) -> bytes | None:
-        if not self.settings.probe_screenshots or result.outcome is Outcome.REFUSED:
-            return None
-        if result.page is None or result.page.kind not in ("html", "xhtml-mp"):
+        """The page's screenshot (take_screenshot says which pages have one); Playwright is
+        imported only when screenshots are on."""
+        if not self.settings.probe_screenshots:
             return None
         from jingwang.probe.guard import AddressPolicy
         from jingwang.probe.resolver import Resolver

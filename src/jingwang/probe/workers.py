@@ -253,7 +253,6 @@ class _Serving:
 
     async def probe(self, number: int, url: str, profile: str, may_retry: bool) -> None:
         from jingwang.probe.probe import probe_url
-        from jingwang.probe.types import Outcome
 
         try:
             result = await probe_url(
@@ -267,9 +266,7 @@ class _Serving:
             if may_retry and facts.status in BACKOFF_STATUSES:
                 self._send(number, Fetched(facts, None))
                 return
-            shot = None
-            if self.browser is not None and result.outcome is not Outcome.REFUSED:
-                shot = await self._screenshot(result)
+            shot = await self._screenshot(result) if self.browser is not None else None
             self.finished.append((number, prepare(result, screenshot=shot, settings=self.settings)))
             self.wake.set()
         except Exception as exc:  # the runner marks the target failed with this
@@ -277,11 +274,10 @@ class _Serving:
             self._send(number, f"{type(exc).__name__}: {exc}")
 
     async def _screenshot(self, result: Any) -> bytes | None:
+        """The page's screenshot in this worker's Chromium (None for a page that has none)."""
         from jingwang.probe.guard import AddressPolicy
         from jingwang.probe.screenshot import take_screenshot
 
-        if result.page is None or result.page.kind not in ("html", "xhtml-mp"):
-            return None
         return await take_screenshot(
             result,
             settings=self.settings,
