@@ -13,16 +13,23 @@ import gzip
 import hashlib
 import os
 import signal
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from aiohttp import web
+from campaignkit import list_campaign
 from probekit import RunningServer, serve_app
+from sqlalchemy import select
 
-from jingwang.probe.workers import Fetched, FetchPool, FetchWorkerError
+from jingwang.probe import workers
+from jingwang.probe.models import Target
+from jingwang.probe.runner import run_campaign
+from jingwang.probe.workers import Fetched, FetchPool, FetchPoolBroken, FetchWorkerError
 from jingwang.settings import Settings
-from jingwang.store import FileBlobStore
+from jingwang.store import Database, FileBlobStore
 
 pytestmark = [pytest.mark.slow]
 
@@ -193,3 +200,88 @@ def test_a_worker_takes_the_screenshot_in_its_own_chromium(
     png = blobs.path_of(kinds["screenshot"].digest).read_bytes()
     assert png.startswith(b"\x89PNG")
     assert len(png) == kinds["screenshot"].size
+
+
+# The runner with a pool: a lost probe is probed again; a pool that cannot start stops the run.
+
+
+class _FirstStalls:
+    """``/slow`` stalls its first request (long enough to kill the worker under it)."""
+
+    def __init__(self) -> None:
+        self.hits = 0
+
+    async def slow(self, request: web.Request) -> web.Response:
+        self.hits += 1
+        if self.hits == 1:
+            await asyncio.sleep(30)
+        return web.Response(text=PAGE.format(path=request.path), content_type="text/html")
+
+
+def _workers_of(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if fields[1] == str(pid) and b"jingwang.probe.workers" in command:
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.db
+def test_a_probe_lost_with_its_worker_is_probed_again(
+    pool_settings: Settings, db: Database, tmp_path: Path
+) -> None:
+    stalls = _FirstStalls()
+    app = web.Application()
+    app.router.add_get("/slow", stalls.slow)
+    app.router.add_get("/{name}", page)
+    settings = pool_settings.model_copy(
+        update={"probe_fetch_workers": 1, "probe_host_delay_seconds": 0.0, "probe_concurrency": 4}
+    )
+    blobs = FileBlobStore(settings.resolved_blob_dir)
+    with serve_app(app) as server:
+        urls = [server.url("lost.test", "/slow"), server.url("fine.test", "/a")]
+        with db.session() as session:
+            campaign_id = list_campaign(session, urls).id
+        stop = threading.Event()
+
+        def kill_the_stalled_worker() -> None:
+            while stalls.hits == 0 and not stop.is_set():
+                time.sleep(0.05)
+            for pid in _workers_of(os.getpid()):
+                os.kill(pid, signal.SIGKILL)
+
+        killer = threading.Thread(target=kill_the_stalled_worker)
+        killer.start()
+        try:
+            report = run_campaign(settings, db, blobs, campaign_id, max_seconds=60)
+        finally:
+            stop.set()
+            killer.join()
+    assert stalls.hits == 2  # probed again after its worker died, and answered then
+    assert (report.stopped, report.recorded, report.failed) == ("done", 2, 0)
+    assert report.retried in (1, 2)  # the other page too, when the worker died before answering
+    with db.session() as session:
+        (lost,) = session.scalars(select(Target).where(Target.url == urls[0]))
+        assert (lost.state, lost.attempts) == ("done", 2)
+        assert lost.capture_id is not None
+
+
+@pytest.mark.db
+def test_workers_that_cannot_start_stop_the_run_and_fail_no_target(
+    pool_settings: Settings, db: Database, server: RunningServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(workers, "PYTHON", "/bin/false")  # every worker exits at once
+    settings = pool_settings.model_copy(update={"probe_fetch_workers": 2})
+    with db.session() as session:
+        campaign_id = list_campaign(session, [server.url("x.test", f"/p{i}") for i in range(3)]).id
+    blobs = FileBlobStore(settings.resolved_blob_dir)
+    with pytest.raises(FetchPoolBroken, match="exited before answering"):
+        run_campaign(settings, db, blobs, campaign_id, max_seconds=60)
+    with db.session() as session:
+        states = set(session.scalars(select(Target.state).where(Target.campaign_id == campaign_id)))
+        assert states <= {"queued"}  # put back, not failed: the next run (or worker) takes them

@@ -412,6 +412,33 @@ def finish(
     return True
 
 
+def requeue(
+    session: Session,
+    target: ClaimedTarget,
+    *,
+    error: str,
+    now: dt.datetime | None = None,
+    politeness: Politeness | None = None,
+) -> str:
+    """Put a claimed target whose probe was lost (not answered: its fetch worker died) back in
+    the queue, or mark it failed when it has had ``max_attempts`` tries; its host's slot is
+    given back without counting as an answer. Returns ``"retried"``, ``"failed"``, or
+    ``"lost"`` when the lease was no longer this runner's."""
+    now = now or utcnow()
+    rules = politeness or Politeness()
+    row = session.get(Target, target.id, with_for_update=True, populate_existing=True)
+    if row is None or row.state != "leased" or row.lease_token != target.token:
+        return "lost"
+    _release(session, Counter([target.host]), now)
+    row.lease_token, row.leased_until, row.updated_at = None, None, now
+    row.error = f"{error} (try {target.attempts})"[:2000]
+    if target.attempts < rules.max_attempts:
+        row.state = "queued"
+        return "retried"
+    row.state = "failed"
+    return "failed"
+
+
 def held(session: Session, targets: Sequence[ClaimedTarget]) -> set[int]:
     """The ids of ``targets`` whose leases are still theirs (rows locked until commit)."""
     if not targets:
@@ -642,5 +669,6 @@ __all__ = [
     "parse_retry_after",
     "recover_expired",
     "remaining",
+    "requeue",
     "wants_retry",
 ]

@@ -48,6 +48,7 @@ from jingwang.probe.frontier import (
     held,
     next_due,
     parse_retry_after,
+    requeue,
     wants_retry,
 )
 from jingwang.probe.models import Campaign
@@ -64,7 +65,7 @@ from jingwang.probe.recording import (
 )
 from jingwang.probe.resolver import Resolver
 from jingwang.probe.types import ProbeResult
-from jingwang.probe.workers import FetchPool
+from jingwang.probe.workers import FetchPool, FetchPoolBroken, FetchWorkerLost
 from jingwang.settings import Settings
 from jingwang.store import BlobStore, Database, FileBlobStore
 from jingwang.store.base import utcnow
@@ -227,13 +228,21 @@ class _Runner:
                     done, tasks = await asyncio.wait(
                         tasks, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
                     )
-                    for task in done:
-                        task.result()
+                    # _one handles every failure of a probe; what escapes (a broken fetch pool)
+                    # ends the run. Each exception is looked at, so none is left unretrieved.
+                    failures = [e for t in done if (e := t.exception()) is not None]
+                    if failures:
+                        raise failures[0]
         finally:
-            if tasks:
-                await asyncio.gather(*tasks)
+            if tasks:  # finish what is in flight; only a broken fetch pool ends a probe's task
+                ended = await asyncio.gather(*tasks, return_exceptions=True)
+                broken = [e for e in ended if isinstance(e, BaseException)]
+            else:
+                broken = []
             writer.cancel()
             await asyncio.gather(writer, return_exceptions=True)
+        if broken:
+            raise broken[0]
 
     def _should_stop(self) -> bool:
         if self.stop.is_set():
@@ -271,6 +280,12 @@ class _Runner:
             self.pending.append(done)
             self.wake.set()
             outcome = await written
+        except FetchPoolBroken as exc:  # the run stops: failing every target would hide it
+            await self._db(self._requeue, target, str(exc))
+            raise
+        except FetchWorkerLost as exc:  # never answered: probed again, up to max_attempts
+            log.warning("probe of %s (target %d) lost: %s", target.url, target.id, exc)
+            outcome = await self._db(self._requeue, target, str(exc))
         except Exception as exc:  # a bug or a failure outside the probe's own error handling
             log.exception("probe of %s (target %d) failed", target.url, target.id)
             if len(self.report.errors) < 10:
@@ -421,6 +436,10 @@ class _Runner:
             enqueue_classification(session, self.settings, list(recorded.values()))
             emit_captured(session, list(entries.values()), list(recorded.values()))
         return outcomes
+
+    def _requeue(self, target: ClaimedTarget, error: str) -> str:
+        with self.db.session() as session:
+            return requeue(session, target, error=error, politeness=self.rules)
 
     def _fail(self, target: ClaimedTarget, error: str) -> str:
         with self.db.session() as session:

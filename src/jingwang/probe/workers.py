@@ -17,9 +17,12 @@ worker processes (``python -m jingwang.probe.workers``) and keeps only the datab
 So the evidence is the same whichever process made it, and so is crash safety: a row is
 committed only after its blobs are on disk, and a runner killed at any point leaves leases
 that expire (a probe in flight may be repeated, never recorded twice). A worker that dies
-fails the probes it had in flight (each is marked failed with the reason, as any probe that
-raises), and the next probe starts a new worker. When the runner's pipe closes (the runner
-ended, or was killed) a worker exits.
+loses the probes it had in flight: the runner puts each back in the queue
+(:func:`~jingwang.probe.frontier.requeue`; after ``probe_max_attempts`` tries it is marked
+failed, so a page that kills its worker every time ends as a failure, not a loop), and the next
+probe starts a new worker. Workers that keep dying before they answer anything (a broken
+install) stop the run with :class:`FetchPoolBroken` instead of failing every target. When the
+runner's pipe closes (the runner ended, or was killed) a worker exits.
 
 The pipe carries length-prefixed pickles (``>I`` length, then the pickle) between the runner
 and the worker it started: the two trust each other as one program does. A probe that would be
@@ -59,11 +62,22 @@ log = logging.getLogger(__name__)
 _HEADER: Final = struct.Struct(">I")
 STORE_BATCH: Final = 32  # finished probes whose blobs a worker stores with one durability step
 AFFINITY_SLACK: Final = 4  # a host's own worker may have this many more probes in flight
+PYTHON = sys.executable  # the interpreter a worker runs in: this one
+MAX_BARREN: Final = 3  # workers in a row that may die before answering before the run stops
 STOP_TIMEOUT_S: Final = 10.0  # a worker given EOF that has not exited by then is killed
 
 
 class FetchWorkerError(RuntimeError):
-    """A fetch worker failed a probe, or exited with probes in flight."""
+    """A fetch worker failed a probe (the probe raised there)."""
+
+
+class FetchWorkerLost(FetchWorkerError):
+    """The fetch worker exited while the probe was in flight: it was never answered."""
+
+
+class FetchPoolBroken(RuntimeError):
+    """Fetch workers keep exiting before they answer anything (a broken install or setting):
+    the run stops rather than fail every target."""
 
 
 @dataclass(frozen=True)
@@ -104,6 +118,7 @@ class _Worker:
         self.number = number
         self.waiting: dict[int, asyncio.Future[Fetched]] = {}
         self.alive = True
+        self.answered = 0  # answers received: a worker that dies at 0 never worked
         self.reader: asyncio.Task[None] | None = None
 
     async def listen(self) -> None:
@@ -112,6 +127,7 @@ class _Worker:
         try:
             while True:
                 number, outcome = await _read(self.process.stdout)
+                self.answered += 1
                 future = self.waiting.pop(number, None)
                 if future is None or future.done():
                     continue
@@ -133,7 +149,7 @@ class _Worker:
             for future in self.waiting.values():
                 if not future.done():
                     gone = f"the fetch worker exited (status {code}) during the probe"
-                    future.set_exception(FetchWorkerError(gone))
+                    future.set_exception(FetchWorkerLost(gone))
             self.waiting.clear()
 
 
@@ -151,6 +167,8 @@ class FetchPool:
         self.size = workers
         self._workers: list[_Worker] = []
         self._started = 0
+        self._barren = 0  # workers in a row that exited without answering anything
+        self._replacing = asyncio.Lock()
         self._next_id = 0
 
     async def __aenter__(self) -> FetchPool:
@@ -181,6 +199,8 @@ class FetchPool:
         number = self._next_id
         future: asyncio.Future[Fetched] = asyncio.get_running_loop().create_future()
         worker.waiting[number] = future
+        if not worker.alive:  # it died since it was picked, after failing what it held
+            future.set_exception(FetchWorkerLost("the fetch worker exited before the probe"))
         assert worker.process.stdin is not None
         worker.process.stdin.write(_frame((number, url, profile, may_retry)))
         with contextlib.suppress(ConnectionError):  # the worker died: listen() fails the future
@@ -188,20 +208,31 @@ class FetchPool:
         return await future
 
     async def _pick(self, host: str) -> _Worker:
-        for index, worker in enumerate(self._workers):
-            if not worker.alive:
-                log.warning("fetch worker %d is gone; starting another", worker.number)
-                await self._stop(worker)
-                self._workers[index] = await self._start()
+        if not all(worker.alive for worker in self._workers):
+            async with self._replacing:  # one replacement per dead worker, not one per caller
+                await self._replace_dead()
         home = self._workers[zlib.crc32(host.encode("utf-8", "replace")) % len(self._workers)]
         least = min(self._workers, key=lambda worker: len(worker.waiting))
         slack = max(AFFINITY_SLACK, self.settings.probe_concurrency // (4 * len(self._workers)))
         return home if len(home.waiting) - len(least.waiting) <= slack else least
 
+    async def _replace_dead(self) -> None:
+        for index, worker in enumerate(self._workers):
+            if not worker.alive:
+                self._barren = self._barren + 1 if worker.answered == 0 else 0
+                if self._barren > MAX_BARREN:
+                    raise FetchPoolBroken(
+                        f"{self._barren} fetch workers in a row exited before answering; "
+                        "their errors are in the log above"
+                    )
+                log.warning("fetch worker %d is gone; starting another", worker.number)
+                await self._stop(worker)
+                self._workers[index] = await self._start()
+
     async def _start(self) -> _Worker:
         self._started += 1
         process = await asyncio.create_subprocess_exec(
-            sys.executable,
+            PYTHON,
             "-m",
             "jingwang.probe.workers",
             stdin=asyncio.subprocess.PIPE,
@@ -396,4 +427,4 @@ if __name__ == "__main__":
     sys.exit(worker_main())
 
 
-__all__ = ["FetchPool", "FetchWorkerError", "Fetched"]
+__all__ = ["FetchPool", "FetchPoolBroken", "FetchWorkerError", "FetchWorkerLost", "Fetched"]
