@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
 
+from jingwang.errors import NotConfigured
 from jingwang.probe.frontier import BACKOFF_STATUSES
 from jingwang.probe.recording import Prepared, ProbeFacts, prepare, store
 from jingwang.settings import Settings
@@ -75,9 +76,11 @@ class FetchWorkerLost(FetchWorkerError):
     """The fetch worker exited while the probe was in flight: it was never answered."""
 
 
-class FetchPoolBroken(RuntimeError):
+class FetchPoolBroken(NotConfigured):
     """Fetch workers keep exiting before they answer anything (a broken install or setting):
     the run stops rather than fail every target."""
+
+    code = "probe.fetch_workers_broken"
 
 
 @dataclass(frozen=True)
@@ -223,7 +226,8 @@ class FetchPool:
                 if self._barren > MAX_BARREN:
                     raise FetchPoolBroken(
                         f"{self._barren} fetch workers in a row exited before answering; "
-                        "their errors are in the log above"
+                        "their errors are in the log above; fix that, or set "
+                        "probe_fetch_workers = 0 to fetch in the runner's own process"
                     )
                 log.warning("fetch worker %d is gone; starting another", worker.number)
                 await self._stop(worker)
