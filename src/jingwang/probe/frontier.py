@@ -382,6 +382,14 @@ def wants_retry(target: ClaimedTarget, status: int | None, rules: Politeness) ->
     return status in BACKOFF_STATUSES and target.attempts < rules.max_attempts
 
 
+def _leased_row(session: Session, target: ClaimedTarget) -> Target | None:
+    """The target's row, locked, while its lease is still this claim's (else None)."""
+    row = session.get(Target, target.id, with_for_update=True, populate_existing=True)
+    if row is None or row.state != "leased" or row.lease_token != target.token:
+        return None
+    return row
+
+
 def finish(
     session: Session,
     target: ClaimedTarget,
@@ -397,8 +405,8 @@ def finish(
     """
     now = now or utcnow()
     rules = politeness or Politeness()
-    row = session.get(Target, target.id, with_for_update=True, populate_existing=True)
-    if row is None or row.state != "leased" or row.lease_token != target.token:
+    row = _leased_row(session, target)
+    if row is None:
         return False
     backoff = _host_answer(session, target.host, result, now, rules)
     row.lease_token, row.leased_until, row.updated_at = None, None, now
@@ -426,8 +434,8 @@ def requeue(
     ``"lost"`` when the lease was no longer this runner's."""
     now = now or utcnow()
     rules = politeness or Politeness()
-    row = session.get(Target, target.id, with_for_update=True, populate_existing=True)
-    if row is None or row.state != "leased" or row.lease_token != target.token:
+    row = _leased_row(session, target)
+    if row is None:
         return "lost"
     _release(session, Counter([target.host]), now)
     row.lease_token, row.leased_until, row.updated_at = None, None, now
