@@ -19,7 +19,7 @@ from jingwang.jobs import JobState, build_runtime
 from jingwang.jobs.models import Job
 from jingwang.probe.campaign_report import campaign_progress, campaign_report
 from jingwang.probe.campaigns import list_candidates, next_round, pause_campaign, resume_campaign
-from jingwang.probe.models import Campaign, Capture, Target
+from jingwang.probe.models import Campaign, Capture, Evidence, Target
 from jingwang.probe.runner import run_campaign
 from jingwang.settings import Settings
 from jingwang.store import Database, FileBlobStore
@@ -138,6 +138,10 @@ def test_429_is_retried_after_the_back_off_and_captured_once(
     report = run_campaign(run_settings, db, blobs, campaign_id, max_seconds=30)
     assert (report.stopped, report.retried, report.recorded) == ("done", 1, 1)
     assert site.busy_hits["busy.test"] == 2
+    # the 429 that was retried left no evidence behind: every stored blob is a recorded one
+    stored = {p.name for p in blobs.root.glob("??/??/*") if p.is_file()}
+    with db.session() as session:
+        assert stored == set(session.scalars(select(Evidence.digest)))
     with db.session() as session:
         (capture,) = session.scalars(select(Capture).where(Capture.campaign_id == campaign_id))
         assert capture.http_status == 200

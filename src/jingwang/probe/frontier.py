@@ -377,9 +377,14 @@ class Finish:
     error: str | None = None
 
 
+def attempts_left(target: ClaimedTarget, rules: Politeness) -> bool:
+    """Whether the target may be tried again after this try."""
+    return target.attempts < rules.max_attempts
+
+
 def wants_retry(target: ClaimedTarget, status: int | None, rules: Politeness) -> bool:
     """Whether a target that got ``status`` goes back to the queue (no capture recorded)."""
-    return status in BACKOFF_STATUSES and target.attempts < rules.max_attempts
+    return status in BACKOFF_STATUSES and attempts_left(target, rules)
 
 
 def _leased_row(session: Session, target: ClaimedTarget) -> Target | None:
@@ -440,7 +445,7 @@ def requeue(
     _release(session, Counter([target.host]), now)
     row.lease_token, row.leased_until, row.updated_at = None, None, now
     row.error = f"{error} (try {target.attempts})"[:2000]
-    if target.attempts < rules.max_attempts:
+    if attempts_left(target, rules):
         row.state = "queued"
         return "retried"
     row.state = "failed"
@@ -666,6 +671,7 @@ __all__ = [
     "RejectedURL",
     "add_sourced",
     "add_targets",
+    "attempts_left",
     "claim",
     "counts_by_state",
     "ensure_hosts",

@@ -42,6 +42,7 @@ from jingwang.probe.frontier import (
     ClaimedTarget,
     Finish,
     Politeness,
+    attempts_left,
     claim,
     finish,
     finish_many,
@@ -145,7 +146,6 @@ class _Runner:
         self.probe = probe
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="probe-db")
         self._browser: SharedBrowser | None = None  # one Chromium for the run's screenshots
-        self.pool: FetchPool | None = None  # fetch workers, when probe_fetch_workers is set
         self.pending: list[_Done] = []
         # the fewest free slots worth a claim while probes are in flight
         self.claim_batch = max(1, settings.probe_concurrency // CLAIM_SHARE)
@@ -175,11 +175,7 @@ class _Runner:
         workers = self.settings.probe_fetch_workers
         if workers and isinstance(self.blobs, FileBlobStore):
             async with FetchPool(self.settings, self.blobs.root, workers) as pool:
-                self.pool = pool
-                try:
-                    await self._loop(campaign, _no_probe)
-                finally:
-                    self.pool = None
+                await self._loop(campaign, pool)
             return
         resolver = Resolver.from_settings(self.settings)
         async with AsyncExitStack() as stack:
@@ -196,7 +192,9 @@ class _Runner:
 
             await self._loop(campaign, probe)
 
-    async def _loop(self, campaign: _Campaign, probe: ProbeFn) -> None:
+    async def _loop(self, campaign: _Campaign, probe: ProbeFn | FetchPool) -> None:
+        """Claim and probe (with ``probe``, or in the pool's fetch workers) until the round is
+        done or the run stops; finished probes go to the writer."""
         tasks: set[asyncio.Task[None]] = set()
         writer = asyncio.create_task(self._writer(campaign))
         try:
@@ -234,11 +232,9 @@ class _Runner:
                     if failures:
                         raise failures[0]
         finally:
-            if tasks:  # finish what is in flight; only a broken fetch pool ends a probe's task
-                ended = await asyncio.gather(*tasks, return_exceptions=True)
-                broken = [e for e in ended if isinstance(e, BaseException)]
-            else:
-                broken = []
+            # finish what is in flight; only a broken fetch pool ends a probe's task
+            ended = await asyncio.gather(*tasks, return_exceptions=True)
+            broken = [e for e in ended if isinstance(e, BaseException)]
             writer.cancel()
             await asyncio.gather(writer, return_exceptions=True)
         if broken:
@@ -264,12 +260,14 @@ class _Runner:
         await asyncio.sleep(min(wait, IDLE_POLL_SECONDS))
         return False
 
-    async def _one(self, campaign: _Campaign, target: ClaimedTarget, probe: ProbeFn) -> None:
+    async def _one(
+        self, campaign: _Campaign, target: ClaimedTarget, probe: ProbeFn | FetchPool
+    ) -> None:
         try:
             written: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-            if self.pool is not None:
-                may_retry = target.attempts < self.rules.max_attempts
-                fetched = await self.pool.probe(
+            if isinstance(probe, FetchPool):
+                may_retry = attempts_left(target, self.rules)
+                fetched = await probe.probe(
                     target.url, campaign.profile, may_retry=may_retry, host=target.host
                 )
                 done = _Done(target, fetched.facts, written, prepared=fetched.prepared)
@@ -378,18 +376,17 @@ class _Runner:
     def _record_many(self, campaign: _Campaign, batch: list[_Done]) -> list[str]:
         """Record a batch: prepare and store its evidence first (no lock held), then its
         captures, target finishes and events in one transaction."""
-        retry = [wants_retry(item.target, item.facts.status, self.rules) for item in batch]
-        prepared: dict[int, Prepared] = {}
-        here: dict[int, Prepared] = {}  # probed in this process: stored now
+        prepared: dict[int, Prepared] = {}  # the probes to record (the others are retried)
+        here: list[Prepared] = []  # probed in this process: their blobs are stored now
         for index, item in enumerate(batch):
-            if item.prepared is not None:
+            if wants_retry(item.target, item.facts.status, self.rules):
+                continue
+            if item.prepared is not None:  # a fetch worker stored it already
                 prepared[index] = item.prepared
             elif item.result is not None:
-                here[index] = prepare(item.result, screenshot=item.shot, settings=self.settings)
-            retry[index] = retry[index] or (index not in prepared and index not in here)
-        store(self.blobs, list(here.values()))
-        prepared.update(here)
-        prepared = {index: item for index, item in prepared.items() if not retry[index]}
+                prepared[index] = prepare(item.result, screenshot=item.shot, settings=self.settings)
+                here.append(prepared[index])
+        store(self.blobs, here)
         with self.db.session() as session:
             kept = held(session, [item.target for item in batch])
             entries = {
@@ -447,10 +444,6 @@ class _Runner:
                 session, target, Finish(outcome=None, error=error[:2000]), politeness=self.rules
             )
         return "failed" if kept else "lost"
-
-
-async def _no_probe(url: str, profile: str) -> ProbeResult:
-    raise AssertionError("probes go to the fetch workers")  # never called: the pool probes
 
 
 def run_campaign(
