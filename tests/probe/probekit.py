@@ -194,10 +194,49 @@ def probe_settings(settings: Settings, loopback_dns: LoopbackDNS, test_ca: TestC
     )
 
 
+# Processes, read from /proc (fetch workers are children of the runner that started them) ------
+
+
+FETCH_WORKER = b"jingwang.probe.workers"  # in a fetch worker's command line
+
+
+def children_of(parents: set[int], command: bytes = FETCH_WORKER) -> set[int]:
+    """The running (not zombie) processes whose parent is one of ``parents`` and whose command
+    line holds ``command``."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        pid = int(stat.parent.name)
+        fields = _stat_fields(pid)
+        if fields is None or fields[0] == "Z" or int(fields[1]) not in parents:
+            continue
+        try:
+            if command in (stat.parent / "cmdline").read_bytes():
+                found.add(pid)
+        except OSError:
+            continue
+    return found
+
+
+def running(pid: int) -> bool:
+    """Whether ``pid`` exists and has not exited (a zombie has)."""
+    fields = _stat_fields(pid)
+    return fields is not None and fields[0] != "Z"
+
+
+def _stat_fields(pid: int) -> list[str] | None:
+    """``/proc/PID/stat`` after the command name: state, parent pid, …; None when gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
 __all__ = [
     "RunningServer",
+    "children_of",
     "loopback_dns",
     "probe_settings",
+    "running",
     "serve_app",
     "serve_raw",
     "test_ca",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 
 from jingwang.demo.dns import LoopbackDNS
 from jingwang.probe.fetch import Fetcher
@@ -27,6 +29,16 @@ def _server(name: bytes, connections: list[bytes]) -> object:
     return handler
 
 
+@contextlib.asynccontextmanager
+async def _two_servers(connections: list[bytes]) -> AsyncIterator[int]:
+    """Server A on 127.0.0.1 and server B on 127.0.0.2, one port (yielded) for both."""
+    first = await asyncio.start_server(_server(b"A", connections), "127.0.0.1", 0)
+    port = first.sockets[0].getsockname()[1]
+    second = await asyncio.start_server(_server(b"B", connections), "127.0.0.2", port)
+    async with first, second:
+        yield port
+
+
 def test_a_changed_pin_gets_a_connection_to_the_new_address(
     probe_settings: Settings, loopback_dns: LoopbackDNS
 ) -> None:
@@ -35,13 +47,10 @@ def test_a_changed_pin_gets_a_connection_to_the_new_address(
     connections: list[bytes] = []
 
     async def run() -> list[Exchange]:
-        first = await asyncio.start_server(_server(b"A", connections), "127.0.0.1", 0)
-        port = first.sockets[0].getsockname()[1]
-        second = await asyncio.start_server(_server(b"B", connections), "127.0.0.2", port)
-        url = f"http://moving.test:{port}/"
         policy = AddressPolicy.from_settings(probe_settings)
         resolver = Resolver.from_settings(probe_settings)
-        async with first, second, Fetcher(probe_settings) as fetcher:
+        async with _two_servers(connections) as port, Fetcher(probe_settings) as fetcher:
+            url = f"http://moving.test:{port}/"
             exchanges = []
             for _ in range(3):
                 pinned = await pin(url, policy, resolver)
@@ -64,15 +73,12 @@ def test_concurrent_probes_of_one_host_each_reach_their_own_pin(probe_settings: 
     connections: list[bytes] = []
 
     async def run() -> list[Exchange]:
-        first = await asyncio.start_server(_server(b"A", connections), "127.0.0.1", 0)
-        port = first.sockets[0].getsockname()[1]
-        second = await asyncio.start_server(_server(b"B", connections), "127.0.0.2", port)
-        url = f"http://rr.test:{port}/"
-        pins = [
-            Pinned(url, "http", "rr.test", port, "127.0.0.1" if n % 2 == 0 else "127.0.0.2")
-            for n in range(20)
-        ]
-        async with first, second, Fetcher(probe_settings) as fetcher:
+        async with _two_servers(connections) as port, Fetcher(probe_settings) as fetcher:
+            url = f"http://rr.test:{port}/"
+            pins = [
+                Pinned(url, "http", "rr.test", port, "127.0.0.1" if n % 2 == 0 else "127.0.0.2")
+                for n in range(20)
+            ]
             profile = get_profile("android")
             return list(await asyncio.gather(*(fetcher.fetch(p, profile) for p in pins)))
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 from campaignkit import list_campaign
-from probekit import RunningServer, serve_app
+from probekit import RunningServer, children_of, running, serve_app
 from sqlalchemy import select
 
 from jingwang.probe import workers
@@ -172,14 +172,7 @@ def test_workers_exit_when_the_runner_goes_away(
         return pids
 
     for pid in asyncio.run(go()):
-        assert not Path(f"/proc/{pid}").exists() or _zombie(pid)
-
-
-def _zombie(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
-    except OSError:
-        return True
+        assert not running(pid)
 
 
 @pytest.mark.browser
@@ -218,19 +211,6 @@ class _FirstStalls:
         return web.Response(text=PAGE.format(path=request.path), content_type="text/html")
 
 
-def _workers_of(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            command = (stat.parent / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if fields[1] == str(pid) and b"jingwang.probe.workers" in command:
-            found.append(int(stat.parent.name))
-    return found
-
-
 @pytest.mark.db
 def test_a_probe_lost_with_its_worker_is_probed_again(
     pool_settings: Settings, db: Database, tmp_path: Path
@@ -252,7 +232,7 @@ def test_a_probe_lost_with_its_worker_is_probed_again(
         def kill_the_stalled_worker() -> None:
             while stalls.hits == 0 and not stop.is_set():
                 time.sleep(0.05)
-            for pid in _workers_of(os.getpid()):
+            for pid in children_of({os.getpid()}):  # the pool's workers
                 os.kill(pid, signal.SIGKILL)
 
         killer = threading.Thread(target=kill_the_stalled_worker)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 from campaignkit import list_campaign
-from probekit import serve_app
+from probekit import children_of, running, serve_app
 from sqlalchemy import func, select
 
 from jingwang.demo.dns import LoopbackDNS
@@ -94,7 +94,7 @@ def test_a_campaign_killed_half_way_resumes_and_captures_every_url_once(
                 assert all(p.poll() is None for p in first), "a runner ended before the kill"
                 assert time.monotonic() < deadline, "the runners are too slow to reach the kill"
                 time.sleep(0.2)
-            workers = _children({process.pid for process in first})
+            workers = children_of({process.pid for process in first})
             assert len(workers) == RUNNERS
             for process in first:
                 process.send_signal(signal.SIGKILL)
@@ -135,32 +135,9 @@ def test_a_campaign_killed_half_way_resumes_and_captures_every_url_once(
     assert page_hits >= URLS  # in-flight fetches at the kill may have been repeated
 
 
-def _children(parents: set[int]) -> set[int]:
-    """The processes whose parent is one of ``parents``."""
-    found = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) in parents:
-            found.add(int(stat.parent.name))
-    return found
-
-
 def _wait_gone(pids: set[int], seconds: float = 30.0) -> None:
     deadline = time.monotonic() + seconds
-    while True:
-        alive = set()
-        for pid in pids:
-            try:
-                state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-            except OSError:
-                continue
-            if state != "Z":
-                alive.add(pid)
-        if not alive:
-            return
+    while alive := {pid for pid in pids if running(pid)}:
         assert time.monotonic() < deadline, f"fetch workers {sorted(alive)} outlived their runner"
         time.sleep(0.2)
 
