@@ -88,6 +88,10 @@ def enqueue(
 
 def _insert_once(session: Session, job: Job) -> Job:
     """Insert ``job``; when its idempotency key won a race meanwhile, return that job instead."""
+    if job.idempotency_key is None:  # nothing to race for: no savepoint
+        session.add(job)
+        session.flush()
+        return job
     try:
         with session.begin_nested():
             session.add(job)

@@ -294,7 +294,7 @@ def claim(
                 Target.round,
                 Target.attempts,
             )
-            .where(Target.lease_token == token)
+            .where(Target.id.in_(picks), Target.lease_token == token)
             .order_by(Target.id)
         )
     ]
@@ -473,8 +473,12 @@ def finish_many(
     *,
     now: dt.datetime | None = None,
     politeness: Politeness | None = None,
+    kept: set[int] | None = None,
 ) -> list[bool]:
     """:func:`finish` for a batch, with the same outcome as finishing them one by one in order.
+
+    ``kept``: what :func:`held` answered for these targets earlier in the same transaction (it
+    locked their rows), when the caller asked it already.
 
     Targets whose hosts answered 429 or 503 in the batch are finished one by one (the back-off
     depends on the order); the others with one UPDATE for the targets and one per kind of host
@@ -482,7 +486,8 @@ def finish_many(
     """
     now = now or utcnow()
     rules = politeness or Politeness()
-    kept = held(session, [target for target, _ in items])
+    if kept is None:
+        kept = held(session, [target for target, _ in items])
     backing_off = {t.host for t, r in items if t.id in kept and r.status in BACKOFF_STATUSES}
     done: list[bool] = []
     plain: list[tuple[ClaimedTarget, Finish]] = []

@@ -72,6 +72,7 @@ class Target(Base):
         UniqueConstraint("campaign_id", "url"),
         Index("ix_probe_targets_due", "campaign_id", "state", "not_before"),
         Index("ix_probe_targets_host", "host"),
+        Index("ix_probe_targets_leased", "state", "leased_until"),  # run-out leases, each claim
     )
 
     id: Mapped[int] = mapped_column(_ID, primary_key=True, autoincrement=True)

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final, cast
 
-from sqlalchemy import Table, insert, select, tuple_
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from jingwang import __version__
@@ -173,16 +173,21 @@ def recorded_already(
 ) -> dict[tuple[int, int], Recorded]:
     """The captures already recorded for these (target id, round) pairs."""
     found: dict[tuple[int, int], Recorded] = {}
-    wanted = sorted(set(keys))
-    for start in range(0, len(wanted), _LOOKUP_CHUNK):
-        chunk = wanted[start : start + _LOOKUP_CHUNK]
+    wanted = set(keys)
+    # Target ids and rounds as two lists, the pairs checked here: the index on (target_id,
+    # round) serves ``target_id IN (...) AND round IN (...)``, while SQLite would scan the whole
+    # table for a row-value IN, each batch, however many captures it holds.
+    target_ids = sorted({target_id for target_id, _ in wanted})
+    rounds = sorted({round_ for _, round_ in wanted})
+    for start in range(0, len(target_ids), _LOOKUP_CHUNK):
+        chunk = target_ids[start : start + _LOOKUP_CHUNK]
         rows = session.execute(
             select(Capture.target_id, Capture.round, Capture.id, Capture.outcome).where(
-                tuple_(Capture.target_id, Capture.round).in_(chunk)
+                Capture.target_id.in_(chunk), Capture.round.in_(rounds)
             )
         )
         for target_id, round_, capture_id, outcome in rows:
-            if target_id is not None and round_ is not None:
+            if (target_id, round_) in wanted:
                 found[(target_id, round_)] = Recorded(capture_id, outcome, new=False)
     return found
 
@@ -276,11 +281,12 @@ def enqueue_classification(
     from jingwang.jobs.service import enqueue
 
     size = settings.classify_batch_size
-    jobs = []
-    for start in range(0, len(ids), size):
-        chunk = ids[start : start + size]
-        key = f"{CLASSIFY_KIND}:{chunk[0]}:{len(chunk)}"
-        jobs.append(enqueue(session, CLASSIFY_KIND, {"capture_ids": chunk}, idempotency_key=key))
+    # No idempotency key: the captures are new in this transaction, so no other job can name
+    # them, and the job is rolled back with them (a key would cost a look-up and a savepoint).
+    jobs = [
+        enqueue(session, CLASSIFY_KIND, {"capture_ids": ids[start : start + size]})
+        for start in range(0, len(ids), size)
+    ]
     return [job.id for job in jobs]
 
 

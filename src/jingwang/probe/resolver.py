@@ -16,7 +16,9 @@ import functools
 import ipaddress
 import socket
 import time
+import weakref
 from dataclasses import dataclass
+from typing import Any
 
 import dns.asyncresolver
 import dns.exception
@@ -100,6 +102,21 @@ class Resolver:
         cached = known.get(host)
         if cached is not None and cached[0] > time.monotonic():
             return list(cached[1])
+        # Probes of one host start together (a campaign claims a site's pages at once): they
+        # share one pair of queries instead of each asking the server the same question.
+        asking = _asking()
+        key = (server, host)
+        pending = asking.get(key)
+        if pending is None:
+            pending = asyncio.ensure_future(self._ask(host, server, known))
+            asking[key] = pending
+            pending.add_done_callback(functools.partial(_asked, asking, key))
+        return list(await asyncio.shield(pending))
+
+    async def _ask(
+        self, host: str, server: tuple[str, int], known: dict[str, tuple[float, tuple[str, ...]]]
+    ) -> list[str]:
+        """Ask ``server`` for the A and AAAA records of ``host``; keep the answer for its TTL."""
         resolver = _udp_resolver(server, self.timeout)
         name = dns.name.from_text(host)
         answers = await asyncio.gather(
@@ -134,6 +151,24 @@ class Resolver:
 
 
 _ANSWER_CACHE_SIZE = 100_000  # hosts whose answers are kept, per name server
+
+_Asking = dict[tuple[tuple[str, int], str], "asyncio.Future[list[str]]"]
+_ASKING: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Asking] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _asking() -> _Asking:
+    """The lookups in flight in this event loop, by (server, host)."""
+    return _ASKING.setdefault(asyncio.get_running_loop(), {})
+
+
+def _asked(asking: _Asking, key: tuple[tuple[str, int], str], done: asyncio.Future[Any]) -> None:
+    """Forget a finished lookup; its error is read here too, in case every waiter has gone."""
+    if asking.get(key) is done:
+        del asking[key]
+    if not done.cancelled():
+        done.exception()
 
 
 @functools.lru_cache(maxsize=16)

@@ -429,7 +429,7 @@ class _Runner:
                     )
                 )
                 outcomes.append("recorded" if capture is not None else "retried")
-            finish_many(session, finishes, politeness=self.rules)
+            finish_many(session, finishes, politeness=self.rules, kept=kept)
             enqueue_classification(session, self.settings, list(recorded.values()))
             emit_captured(session, list(entries.values()), list(recorded.values()))
         return outcomes

@@ -53,7 +53,6 @@ if TYPE_CHECKING:
 WARC_VERSION = "WARC/1.1"
 GZIP_LEVEL = 6  # zlib's default: level 9 takes about twice the time for under 1 % less
 _NO_PAYLOAD_DIGEST = ("warcinfo", "revisit")  # warcio's RecordBuilder.NO_PAYLOAD_DIGEST_TYPES
-_B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"  # RFC 4648 base32
 _GZIP_WBITS = 16 + zlib.MAX_WBITS  # a gzip member (no name, no time stamp), not a zlib stream
 JSON_TYPE = "application/json"
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:jingwang:warc")
@@ -88,11 +87,8 @@ def sha256_label(data: bytes) -> str:
 
 
 def _label(digest: bytes) -> str:
-    """``sha256:`` and the base32 of a SHA-256 digest (32 bytes), as ``base64.b32encode``
-    writes it: 52 letters for 256 bits padded to 260, then ``====``."""
-    number = int.from_bytes(digest, "big") << 4
-    letters = [_B32[(number >> shift) & 31] for shift in range(255, -1, -5)]
-    return "sha256:" + "".join(letters) + "===="
+    """``sha256:`` and the base32 of a SHA-256 digest."""
+    return "sha256:" + base64.b32encode(digest).decode("ascii")
 
 
 def warc_date(moment: dt.datetime) -> str:
@@ -210,12 +206,29 @@ def _warcinfo(result: ProbeResult, software: str, settings: Settings | None) -> 
         ("jingwang-resolver", result.resolver),
         ("jingwang-outcome", result.outcome.value),
     ]
-    if settings is not None:
-        for name in LIMIT_SETTINGS:
-            value = getattr(settings, name)
-            fields.append((f"jingwang-{name.replace('_', '-')}", json.dumps(value)))
     block = "".join(f"{name}: {_one_line(str(value))}\r\n" for name, value in fields)
+    if settings is not None:
+        block += _limit_fields(settings)
     return _Record("warcinfo", "", result.started_at, block.encode(), "application/warc-fields")
+
+
+_LIMITS_SEEN: dict[int, tuple[Settings, str]] = {}  # id(settings) -> (settings, its fields)
+
+
+def _limit_fields(settings: Settings) -> str:
+    """The ``warcinfo`` fields of the limits in ``settings`` (worked out once per settings
+    object: a campaign writes them into every capture)."""
+    seen = _LIMITS_SEEN.get(id(settings))
+    if seen is not None and seen[0] is settings:  # the object is held, so its id is its own
+        return seen[1]
+    text = "".join(
+        f"jingwang-{name.replace('_', '-')}: {_one_line(json.dumps(getattr(settings, name)))}\r\n"
+        for name in LIMIT_SETTINGS
+    )
+    if len(_LIMITS_SEEN) >= 8:
+        _LIMITS_SEEN.clear()
+    _LIMITS_SEEN[id(settings)] = (settings, text)
+    return text
 
 
 def _one_line(value: str) -> str:

@@ -12,6 +12,7 @@ lose. ``get`` re-hashes what it reads and raises
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import re
 import tempfile
@@ -25,6 +26,19 @@ from jingwang.errors import BlobCorrupt, InvalidInput, NotFound
 _DIGEST = re.compile(r"^[0-9a-f]{64}$")
 _CHUNK = 1 << 20
 _SYNC_THREADS = 8  # fsyncs of one batch in flight at once
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+_TMP_NUMBERS = itertools.count()
+_SYNC_POOLS: dict[int, ThreadPoolExecutor] = {}  # by process id: a forked child makes its own
+
+
+def _sync_pool() -> ThreadPoolExecutor:
+    """The threads that fsync a batch's files at once (kept: a batch is written every few ms)."""
+    pid = os.getpid()
+    pool = _SYNC_POOLS.get(pid)
+    if pool is None:
+        _SYNC_POOLS.clear()  # a parent's pool has no threads in a forked child
+        pool = _SYNC_POOLS[pid] = ThreadPoolExecutor(_SYNC_THREADS, thread_name_prefix="fsync")
+    return pool
 
 
 class BlobStore(Protocol):
@@ -57,7 +71,7 @@ class FileBlobStore:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._tmp = root / "tmp"
-        self._folders: set[Path] = set()  # folders known to exist (put_many makes each once)
+        self._folders: set[str] = set()  # folders known to exist (put_many makes each once)
 
     def path_of(self, digest: str) -> Path:
         check_digest(digest)
@@ -72,22 +86,27 @@ class FileBlobStore:
     def put_many(self, items: Sequence[bytes]) -> list[str]:
         """Store every item durably (see the module docstring); their digests, in order."""
         digests = [hashlib.sha256(data).hexdigest() for data in items]
-        todo = {d: data for d, data in zip(digests, items, strict=True) if not self.exists(d)}
-        written: list[tuple[int, str, Path]] = []  # open descriptor, temporary name, target
+        root = os.fspath(self.root)
+        todo: dict[str, tuple[str, bytes]] = {}  # digest -> (its folder, its bytes)
+        for digest, data in zip(digests, items, strict=True):
+            folder = f"{root}/{digest[:2]}/{digest[2:4]}"
+            if digest not in todo and not os.path.isfile(f"{folder}/{digest}"):
+                todo[digest] = (folder, data)
+        written: list[tuple[int, str, str]] = []  # open descriptor, temporary name, target
         try:
-            for digest, data in todo.items():
-                target = self.path_of(digest)
-                if target.parent not in self._folders:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    self._folders.add(target.parent)
-                fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-                written.append((fd, tmp_name, target))
+            for digest, (folder, data) in todo.items():
+                if folder not in self._folders:
+                    os.makedirs(folder, exist_ok=True)
+                    self._folders.add(folder)
+                # a name of its own per process and blob: no two writers share a temporary file
+                tmp_name = f"{folder}/.tmp-{digest[:16]}-{os.getpid()}-{next(_TMP_NUMBERS)}"
+                fd = os.open(tmp_name, _NEW_FILE, 0o600)
+                written.append((fd, tmp_name, f"{folder}/{digest}"))
                 view = memoryview(data)
                 while view:
                     view = view[os.write(fd, view) :]
             if len(written) > 1:
-                with ThreadPoolExecutor(min(_SYNC_THREADS, len(written))) as pool:
-                    list(pool.map(os.fsync, [fd for fd, _, _ in written]))
+                list(_sync_pool().map(os.fsync, [fd for fd, _, _ in written]))
             elif written:
                 os.fsync(written[0][0])
             for _, tmp_name, target in written:
