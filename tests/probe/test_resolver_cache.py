@@ -46,3 +46,32 @@ def test_a_changed_answer_is_seen_once_the_ttl_has_run_out() -> None:
         after = asyncio.run(resolver.resolve("moved.test"))
 
     assert (before, cached, after) == (["192.0.2.1"], ["192.0.2.1"], ["192.0.2.2"])
+
+
+def test_lookups_of_one_host_at_once_share_one_question_and_each_get_the_answer() -> None:
+    with LoopbackDNS({"busy.test": ["192.0.2.9"]}, ttl=0) as dns:
+        resolver = _resolver(dns)
+
+        async def together() -> list[list[str]]:
+            return await asyncio.gather(*(resolver.resolve("busy.test") for _ in range(10)))
+
+        answers = asyncio.run(together())
+        later = asyncio.run(resolver.resolve("busy.test"))  # TTL 0: asked again, not kept
+
+    assert answers == [["192.0.2.9"]] * 10
+    assert later == ["192.0.2.9"]
+    assert dns.queries_by_type[("busy.test", "A")] == 2  # once for the ten, once after
+
+
+def test_a_lookup_that_fails_fails_every_caller_waiting_on_it() -> None:
+    with LoopbackDNS(wildcard_test=None) as dns:
+        resolver = _resolver(dns)
+
+        async def together() -> list[BaseException | list[str]]:
+            lookups = (resolver.resolve("missing.test") for _ in range(3))
+            return await asyncio.gather(*lookups, return_exceptions=True)
+
+        outcomes = asyncio.run(together())
+
+    assert [type(o).__name__ for o in outcomes] == ["Unresolvable"] * 3
+    assert dns.queries_by_type[("missing.test", "A")] == 1

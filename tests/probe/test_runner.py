@@ -8,6 +8,7 @@ import datetime as dt
 import time
 from collections import defaultdict
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from aiohttp import web
@@ -17,6 +18,7 @@ from sqlalchemy import func, select
 
 from jingwang.jobs import JobState, build_runtime
 from jingwang.jobs.models import Job
+from jingwang.probe import runner as runner_module
 from jingwang.probe.campaign_report import campaign_progress, campaign_report
 from jingwang.probe.campaigns import list_candidates, next_round, pause_campaign, resume_campaign
 from jingwang.probe.models import Campaign, Capture, Evidence, Target
@@ -40,7 +42,9 @@ class Site:
         self.seen: dict[str, list[float]] = defaultdict(list)  # host -> request times
         self.busy_hits: dict[str, int] = defaultdict(int)
         self.inflight: dict[str, int] = defaultdict(int)
-        self.most_inflight = 0
+        self.most_inflight = 0  # on one host
+        self.inflight_all = 0
+        self.most_inflight_all = 0  # on all hosts together
 
     def app(self) -> web.Application:
         app = web.Application()
@@ -56,9 +60,12 @@ class Site:
         host = request.host.split(":")[0]
         self.seen[host].append(time.monotonic())
         self.inflight[host] += 1
+        self.inflight_all += 1
         self.most_inflight = max(self.most_inflight, self.inflight[host])
+        self.most_inflight_all = max(self.most_inflight_all, self.inflight_all)
         await asyncio.sleep(0.05)
         self.inflight[host] -= 1
+        self.inflight_all -= 1
         body = PAGE.format(n=request.match_info["name"])
         return web.Response(text=body, content_type="text/html")
 
@@ -153,6 +160,45 @@ def test_429_is_retried_after_the_back_off_and_captured_once(
             1,
             200,
         )
+
+
+@pytest.mark.parametrize("workers", [0, 1], ids=["in-process", "fetch-workers"])
+def test_concurrency_bounds_fetches_while_evidence_is_still_being_recorded(
+    run_settings: Settings,
+    db: Database,
+    server: RunningServer,
+    site: Site,
+    workers: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Recording is held back 0.4 s a batch; each page takes 0.05 s to fetch. A probe's slot
+    # comes free when its page is fetched, so more pages are fetched meanwhile than the two
+    # slots, though never more than two at once, and never more than BACKLOG times two
+    # probes wait to be recorded.
+    served_by_first_record: list[int] = []  # pages served when the first batch is recorded
+    record_many = runner_module._Runner._record_many
+
+    def slow_record(self: Any, campaign: Any, batch: list[Any]) -> list[str]:
+        if not served_by_first_record:
+            time.sleep(0.4)
+            served_by_first_record.append(sum(len(times) for times in site.seen.values()))
+        return record_many(self, campaign, batch)
+
+    monkeypatch.setattr(runner_module._Runner, "_record_many", slow_record)
+    with db.session() as session:
+        campaign_id = list_campaign(session, urls(server, 12, 1)).id
+    run_settings = run_settings.model_copy(
+        update={
+            "probe_fetch_workers": workers,
+            "probe_concurrency": 2,
+            "probe_host_delay_seconds": 0.0,
+        }
+    )
+    blobs = FileBlobStore(run_settings.resolved_blob_dir)
+    report = run_campaign(run_settings, db, blobs, campaign_id, max_seconds=60)
+    assert (report.stopped, report.recorded) == ("done", 12)
+    assert site.most_inflight_all <= 2
+    assert 2 < served_by_first_record[0] <= 2 * runner_module.BACKLOG
 
 
 def test_a_paused_campaign_claims_nothing_until_resumed(

@@ -68,3 +68,33 @@ def test_utc_datetimes_roundtrip(db: Database) -> None:
     assert stored == dt.datetime(2010, 1, 1, 0, 0, tzinfo=dt.UTC)
     with pytest.raises(ValueError, match="naive"):
         col.process_bind_param(dt.datetime(2010, 1, 1), dialect)  # noqa: DTZ001
+
+
+@pytest.mark.db
+def test_json_encoded_ahead_reads_back_as_the_value_written_plainly(db: Database) -> None:
+    from sqlalchemy import select
+
+    from jingwang.jobs import JobState
+    from jingwang.jobs.models import Job
+    from jingwang.store.base import utcnow
+    from jingwang.store.jsontext import EncodedJSON
+
+    value = {"标题": "页面", "hops": [{"status": 302, "delay": 1.5}, None], "ok": True}
+    with db.session() as session:
+        ids = []
+        for payload in (value, EncodedJSON.of(value)):
+            job = Job(
+                kind="test.json",
+                payload=payload,
+                state=JobState.QUEUED,
+                attempts=0,
+                max_attempts=1,
+                priority=0,
+                run_at=utcnow(),
+            )
+            session.add(job)
+            session.flush()
+            ids.append(job.id)
+    with db.session() as session:
+        plain, ahead = (session.scalars(select(Job.payload).where(Job.id == i)).one() for i in ids)
+    assert plain == ahead == value

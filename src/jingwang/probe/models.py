@@ -70,8 +70,10 @@ class Target(Base):
     __tablename__ = "probe_targets"
     __table_args__ = (
         UniqueConstraint("campaign_id", "url"),
-        Index("ix_probe_targets_due", "campaign_id", "state", "not_before"),
-        Index("ix_probe_targets_host", "host"),
+        # Claims read these without the table: a campaign's due hosts (campaign, state, due,
+        # host), and the due targets of the hosts they chose (host, campaign, state, due).
+        Index("ix_probe_targets_due", "campaign_id", "state", "not_before", "host"),
+        Index("ix_probe_targets_host", "host", "campaign_id", "state", "not_before"),
         Index("ix_probe_targets_leased", "state", "leased_until"),  # run-out leases, each claim
     )
 

@@ -42,6 +42,7 @@ from jingwang.probe.warc import write_warc
 from jingwang.settings import Settings
 from jingwang.store import BlobStore
 from jingwang.store.base import utcnow
+from jingwang.store.jsontext import EncodedJSON
 from jingwang.store.outbox import OUTBOX_LOCK, OutboxEvent, transaction_lock
 
 WARC_TYPE: Final = "application/warc"
@@ -49,6 +50,7 @@ PNG_TYPE: Final = "image/png"
 HTML_TYPE: Final = "text/html; charset=utf-8"
 SOFTWARE: Final = f"jingwang {__version__}"
 _LOOKUP_CHUNK: Final = 200  # (target, round) pairs per lookup query
+_JSON_COLUMNS: Final = ("chain", "summary", "tls")  # the capture row's JSON columns
 CLASSIFY_KIND: Final = "classify.captures"  # the detection job, enqueued by name (no import)
 
 
@@ -157,6 +159,9 @@ def prepare(
         result, software=SOFTWARE, extra=records, settings=settings, page_summary=summary
     )
     columns = capture_columns(result, page_summary=summary)
+    for name in _JSON_COLUMNS:  # encoded here, in the fetch worker, not in the runner
+        if columns[name] is not None:
+            columns[name] = EncodedJSON.of(columns[name])
     artefacts = (Artefact.of("warc", warc, WARC_TYPE), *extras)
     return Prepared(ProbeFacts.of(result), artefacts, columns)
 
@@ -187,7 +192,8 @@ def recorded_already(
             )
         )
         for target_id, round_, capture_id, outcome in rows:
-            if (target_id, round_) in wanted:
+            key = (target_id, round_)
+            if target_id is not None and round_ is not None and key in wanted:
                 found[(target_id, round_)] = Recorded(capture_id, outcome, new=False)
     return found
 

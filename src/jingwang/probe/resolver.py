@@ -153,9 +153,7 @@ class Resolver:
 _ANSWER_CACHE_SIZE = 100_000  # hosts whose answers are kept, per name server
 
 _Asking = dict[tuple[tuple[str, int], str], "asyncio.Future[list[str]]"]
-_ASKING: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Asking] = (
-    weakref.WeakKeyDictionary()
-)
+_ASKING: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Asking] = weakref.WeakKeyDictionary()
 
 
 def _asking() -> _Asking:

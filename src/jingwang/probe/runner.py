@@ -24,6 +24,7 @@ probes in flight finish and are recorded. When the frontier is empty the round i
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 import time
@@ -80,6 +81,7 @@ BUSY_POLL_SECONDS: Final = 0.2  # re-claim this often while probes are in flight
 WRITE_BATCH: Final = 32  # finished probes recorded in one transaction
 WRITE_GATHER_SECONDS: Final = 0.05  # a writer woken for a small batch waits this for more
 CLAIM_SHARE: Final = 4  # claim when 1/4 of probe_concurrency is free (or nothing is in flight)
+BACKLOG: Final = 2  # probes claimed and not yet recorded: at most this many times the concurrency
 MIN_WAIT_SECONDS: Final = 0.05  # due hosts busy with other runners: ask again this soon
 
 
@@ -147,6 +149,10 @@ class _Runner:
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="probe-db")
         self._browser: SharedBrowser | None = None  # one Chromium for the run's screenshots
         self.pending: list[_Done] = []
+        self.tasks: set[asyncio.Task[None]] = set()  # every probe claimed and not yet recorded
+        self.fetching = 0  # of those, the ones whose network part is not over
+        self.progress = asyncio.Event()  # slots came free, a probe broke the run, or all ended
+        self.broken: list[BaseException] = []
         # the fewest free slots worth a claim while probes are in flight
         self.claim_batch = max(1, settings.probe_concurrency // CLAIM_SHARE)
         self.wake = asyncio.Event()
@@ -194,14 +200,21 @@ class _Runner:
 
     async def _loop(self, campaign: _Campaign, probe: ProbeFn | FetchPool) -> None:
         """Claim and probe (with ``probe``, or in the pool's fetch workers) until the round is
-        done or the run stops; finished probes go to the writer."""
-        tasks: set[asyncio.Task[None]] = set()
+        done or the run stops; finished probes go to the writer.
+
+        ``probe_concurrency`` bounds the fetches in flight, as a crawler's limit on requests
+        does: a probe's slot is free again once its network part is over (the page and any
+        screenshot fetched), while its evidence is still being written and recorded. Those
+        later steps are bounded too, by :data:`BACKLOG` times as many probes in all.
+        """
+        tasks = self.tasks
         writer = asyncio.create_task(self._writer(campaign))
         try:
             while not self._should_stop():
                 if self.heartbeat is not None:
                     self.heartbeat()
-                free = self.settings.probe_concurrency - len(tasks)
+                self.progress.clear()
+                free = self._free()
                 # Claim in batches: a claim costs about as much for one target as for many.
                 if free >= self.claim_batch or (free > 0 and not tasks):
                     state, claims = await self._db(self._claim, free)
@@ -210,7 +223,10 @@ class _Runner:
                         break
                     self.report.claimed += len(claims)
                     for target in claims:
-                        tasks.add(asyncio.create_task(self._one(campaign, target, probe)))
+                        self.fetching += 1
+                        task = asyncio.create_task(self._one(campaign, target, probe))
+                        tasks.add(task)
+                        task.add_done_callback(self._ended)
                     if not claims and not tasks:
                         if await self._idle():
                             break
@@ -220,17 +236,15 @@ class _Runner:
                     full = True
                 if tasks:
                     # Not full: some hosts wait for their turn; wake when the next one is due
-                    # (or a probe finishes), not at a fixed poll, so politeness costs no more
+                    # (or slots come free), not at a fixed poll, so politeness costs no more
                     # than the delays themselves.
                     timeout = None if full else await self._db(self._until_due)
-                    done, tasks = await asyncio.wait(
-                        tasks, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
-                    )
-                    # _one handles every failure of a probe; what escapes (a broken fetch pool)
-                    # ends the run. Each exception is looked at, so none is left unretrieved.
-                    failures = [e for t in done if (e := t.exception()) is not None]
-                    if failures:
-                        raise failures[0]
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self.progress.wait(), timeout)
+                # _one handles every failure of a probe; what escapes (a broken fetch pool) ends
+                # the run.
+                if self.broken:
+                    raise self.broken[0]
         finally:
             # finish what is in flight; only a broken fetch pool ends a probe's task
             ended = await asyncio.gather(*tasks, return_exceptions=True)
@@ -239,6 +253,29 @@ class _Runner:
             await asyncio.gather(writer, return_exceptions=True)
         if broken:
             raise broken[0]
+
+    def _free(self) -> int:
+        """Probes that may start now: fetch slots free, within the backlog."""
+        fetch_slots = self.settings.probe_concurrency - self.fetching
+        return min(fetch_slots, self.settings.probe_concurrency * BACKLOG - len(self.tasks))
+
+    def _fetch_over(self) -> None:
+        """A probe's network part is over: its slot is free (wake the loop for a batch)."""
+        self.fetching -= 1
+        if self._free() >= self.claim_batch:
+            self.progress.set()
+
+    def _ended(self, task: asyncio.Task[None]) -> None:
+        """A probe's task ended: recorded, failed, or the run is breaking off."""
+        self.tasks.discard(task)
+        if task.cancelled():
+            return
+        error = task.exception()  # looked at here, so none is left unretrieved
+        if error is not None:
+            self.broken.append(error)
+            self.progress.set()
+        elif not self.tasks or self._free() >= self.claim_batch:
+            self.progress.set()
 
     def _should_stop(self) -> bool:
         if self.stop.is_set():
@@ -263,17 +300,31 @@ class _Runner:
     async def _one(
         self, campaign: _Campaign, target: ClaimedTarget, probe: ProbeFn | FetchPool
     ) -> None:
+        fetching = True
+
+        def fetch_over() -> None:
+            nonlocal fetching
+            if fetching:
+                fetching = False
+                self._fetch_over()
+
         try:
             written: asyncio.Future[str] = asyncio.get_running_loop().create_future()
             if isinstance(probe, FetchPool):
                 may_retry = attempts_left(target, self.rules)
                 fetched = await probe.probe(
-                    target.url, campaign.profile, may_retry=may_retry, host=target.host
+                    target.url,
+                    campaign.profile,
+                    may_retry=may_retry,
+                    host=target.host,
+                    on_fetched=fetch_over,
                 )
+                fetch_over()
                 done = _Done(target, fetched.facts, written, prepared=fetched.prepared)
             else:
                 result = await probe(target.url, campaign.profile)
                 shot = await self._screenshot(result)
+                fetch_over()
                 done = _Done(target, ProbeFacts.of(result), written, result=result, shot=shot)
             self.pending.append(done)
             self.wake.set()
@@ -289,6 +340,8 @@ class _Runner:
             if len(self.report.errors) < 10:
                 self.report.errors.append(f"{target.url}: {exc!r}")
             outcome = await self._db(self._fail, target, f"{type(exc).__name__}: {exc}")
+        finally:
+            fetch_over()  # a probe that failed frees its slot too
         setattr(self.report, outcome, getattr(self.report, outcome) + 1)
 
     async def _screenshot(self, result: ProbeResult) -> bytes | None:

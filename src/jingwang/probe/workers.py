@@ -40,7 +40,7 @@ import pickle
 import struct
 import sys
 import zlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,6 +65,7 @@ STORE_BATCH: Final = 32  # finished probes whose blobs a worker stores with one 
 AFFINITY_SLACK: Final = 4  # a host's own worker may have this many more probes in flight
 PYTHON = sys.executable  # the interpreter a worker runs in: this one
 MAX_BARREN: Final = 3  # workers in a row that may die before answering before the run stops
+NETWORK_DONE: Final = None  # a worker's first word on a probe: fetched, now being written
 STOP_TIMEOUT_S: Final = 10.0  # a worker given EOF that has not exited by then is killed
 
 
@@ -120,6 +121,7 @@ class _Worker:
         self.process = process
         self.number = number
         self.waiting: dict[int, asyncio.Future[Fetched]] = {}
+        self.on_fetched: dict[int, Callable[[], None]] = {}  # told when the network part ends
         self.alive = True
         self.answered = 0  # answers received: a worker that dies at 0 never worked
         self.reader: asyncio.Task[None] | None = None
@@ -131,6 +133,12 @@ class _Worker:
             while True:
                 number, outcome = await _read(self.process.stdout)
                 self.answered += 1
+                if outcome is NETWORK_DONE:
+                    told = self.on_fetched.pop(number, None)
+                    if told is not None:
+                        told()
+                    continue
+                self.on_fetched.pop(number, None)
                 future = self.waiting.pop(number, None)
                 if future is None or future.done():
                     continue
@@ -154,6 +162,7 @@ class _Worker:
                     gone = f"the fetch worker exited (status {code}) during the probe"
                     future.set_exception(FetchWorkerLost(gone))
             self.waiting.clear()
+            self.on_fetched.clear()
 
 
 class FetchPool:
@@ -189,10 +198,19 @@ class FetchPool:
         return self._started
 
     async def probe(
-        self, url: str, profile: str, *, may_retry: bool, host: str | None = None
+        self,
+        url: str,
+        profile: str,
+        *,
+        may_retry: bool,
+        host: str | None = None,
+        on_fetched: Callable[[], None] | None = None,
     ) -> Fetched:
         """Probe ``url`` in a worker; raises :class:`FetchWorkerError` when the probe raised
         there or the worker died meanwhile.
+
+        ``on_fetched`` is called when the worker says the probe's network part is over (the
+        page and its screenshot fetched), before its evidence is written and stored.
 
         Probes of one host go to the same worker while it is not much busier than the least
         busy one: its resolver cache and kept-alive connections serve them all.
@@ -202,6 +220,8 @@ class FetchPool:
         number = self._next_id
         future: asyncio.Future[Fetched] = asyncio.get_running_loop().create_future()
         worker.waiting[number] = future
+        if on_fetched is not None:
+            worker.on_fetched[number] = on_fetched
         if not worker.alive:  # it died since it was picked, after failing what it held
             future.set_exception(FetchWorkerLost("the fetch worker exited before the probe"))
         assert worker.process.stdin is not None
@@ -302,6 +322,7 @@ class _Serving:
                 self._send(number, Fetched(facts, None))
                 return
             shot = await self._screenshot(result) if self.browser is not None else None
+            self._send(number, NETWORK_DONE)
             self.finished.append((number, prepare(result, screenshot=shot, settings=self.settings)))
             self.wake.set()
         except Exception as exc:  # the runner marks the target failed with this
@@ -343,7 +364,7 @@ class _Serving:
             if self.closing:
                 return
 
-    def _send(self, number: int, outcome: Fetched | str) -> None:
+    def _send(self, number: int, outcome: Fetched | str | None) -> None:
         self.out.write(_frame((number, outcome)))
 
 

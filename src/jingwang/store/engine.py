@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from jingwang.errors import ConfigError
 from jingwang.store.guard import install_append_only_guard
+from jingwang.store.jsontext import dump_json
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -65,7 +66,9 @@ def create_database(url: str, *, echo: bool = False, **engine_kwargs: Any) -> Da
     if parsed.get_backend_name() == "sqlite":
         engine = _sqlite_engine(url, parsed.database, echo=echo, **engine_kwargs)
     elif parsed.get_backend_name() == "postgresql":
-        engine = create_engine(url, echo=echo, pool_pre_ping=True, **engine_kwargs)
+        engine = create_engine(
+            url, echo=echo, pool_pre_ping=True, json_serializer=dump_json, **engine_kwargs
+        )
     else:
         raise ConfigError(
             f"unsupported database {parsed.get_backend_name()!r}: use sqlite:/// or postgresql://"
@@ -81,6 +84,7 @@ def _sqlite_engine(url: str, path: str | None, *, echo: bool, **engine_kwargs: A
         url,
         echo=echo,
         connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        json_serializer=dump_json,
         **engine_kwargs,
     )
 
