@@ -239,7 +239,10 @@ class Settings(BaseSettings):
         "android", description="Fetch profile used when none is named (`jingwang probe profiles`)."
     )
     probe_concurrency: int = Field(
-        32, ge=1, description="Requests one campaign runner keeps in flight at once."
+        32,
+        ge=1,
+        description="Requests one campaign runner keeps on the network at once (probes whose "
+        "page is fetched free their slot while their evidence is written).",
     )
     probe_fetch_workers: int = Field(
         0,
