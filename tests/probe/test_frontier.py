@@ -9,6 +9,7 @@ from campaignkit import T0, list_campaign
 from sqlalchemy import select
 
 from jingwang.probe.frontier import (
+    FIRST_LOOK,
     Finish,
     Politeness,
     add_targets,
@@ -77,6 +78,33 @@ def test_two_urls_of_one_host_are_never_leased_together_and_the_delay_holds(
         host = session.get(HostState, "one.test", populate_existing=True)
         assert host is not None
         assert (host.inflight, host.next_at) == (1, at(2.0))
+
+
+def test_a_claim_finds_a_free_host_behind_many_due_targets_of_busy_ones(db: Database) -> None:
+    # The first look reads FIRST_LOOK due targets per target wanted, all of busy.test here;
+    # the claim must still find free.test, queued behind them.
+    busy = [f"http://busy.test/{n}" for n in range(3 * FIRST_LOOK)]
+    with db.session() as session:
+        campaign = list_campaign(session, [*busy, "http://free.test/"], now=T0)
+        (first,) = claim(session, campaign.id, limit=1, now=at(0), politeness=RULES)
+        (second,) = claim(session, campaign.id, limit=1, now=at(0.1), politeness=RULES)
+        assert (first.host, second.host) == ("busy.test", "free.test")
+        assert claim(session, campaign.id, limit=5, now=at(0.2), politeness=RULES) == []
+
+
+def test_a_claim_fills_itself_from_the_first_look_when_it_can(db: Database) -> None:
+    rules = Politeness(host_delay=0.0, host_concurrency=8)
+    urls = [f"http://h{h}.test/{n}" for h in range(4) for n in range(20)]
+    with db.session() as session:
+        campaign = list_campaign(session, urls, now=T0)
+        claimed = claim(session, campaign.id, limit=10, now=at(0), politeness=rules)
+        assert len({t.id for t in claimed}) == 10
+        by_host: dict[str, list[int]] = {}
+        for target in claimed:
+            by_host.setdefault(target.host, []).append(int(target.url.rsplit("/", 1)[1]))
+        # each host's earliest targets, none skipped, none over its slots
+        assert all(sorted(ns) == list(range(len(ns))) for ns in by_host.values())
+        assert all(len(ns) <= 8 for ns in by_host.values())
 
 
 def test_host_concurrency_without_delay_leases_several_of_one_host(db: Database) -> None:

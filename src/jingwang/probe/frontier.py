@@ -255,15 +255,19 @@ def claim(
     limit: int,
     now: dt.datetime | None = None,
     politeness: Politeness | None = None,
+    recover: bool = True,
 ) -> list[ClaimedTarget]:
     """Lease up to ``limit`` due targets of the campaign whose hosts are free.
 
     One target per host when there is a delay between requests to a host, else up to the
-    host's free slots. Commit soon after: the hosts taken stay locked until then.
+    host's free slots. Commit soon after: the hosts taken stay locked until then. ``recover``:
+    put run-out leases back first (:func:`recover_expired`); a runner claiming many times a
+    second does that every few seconds, not every claim (leases last minutes).
     """
     now = now or utcnow()
     rules = politeness or Politeness()
-    recover_expired(session, now=now)
+    if recover:
+        recover_expired(session, now=now)
     hosts = _free_hosts(session, campaign_id, limit, now, rules)
     if not hosts:
         return []
@@ -302,6 +306,9 @@ def claim(
     return claimed
 
 
+FIRST_LOOK: Final = 8  # due targets a claim reads first, per target it wants (see _free_hosts)
+
+
 def _due(campaign_id: int, now: dt.datetime) -> Any:
     return and_(
         Target.campaign_id == campaign_id, Target.state == "queued", Target.not_before <= now
@@ -311,14 +318,44 @@ def _due(campaign_id: int, now: dt.datetime) -> Any:
 def _free_hosts(
     session: Session, campaign_id: int, limit: int, now: dt.datetime, rules: Politeness
 ) -> dict[str, int]:
-    """Free hosts that have due targets (locked on PostgreSQL), with their free slots."""
-    wanted = select(Target.host).where(_due(campaign_id, now)).distinct()
+    """Free hosts that have due targets (locked on PostgreSQL), with their free slots.
+
+    It looks first among the hosts of the campaign's earliest due targets, a bounded read of
+    the due index (:data:`FIRST_LOOK` targets per target wanted); only when those hosts cannot
+    fill the claim and more targets are due does it look at every due host, which reads every
+    due target. A campaign fetching as fast as it can fills its claims from the first look;
+    one waiting on its hosts' delays looks further, as it must.
+    """
+    window = limit * FIRST_LOOK
+    earliest = (
+        select(Target.host)
+        .where(_due(campaign_id, now))
+        .order_by(Target.not_before)
+        .limit(window)
+        .subquery()
+    )
+    counted = session.execute(select(earliest.c.host, func.count()).group_by(earliest.c.host))
+    due: dict[str, int] = {host: int(n) for host, n in counted}
+    near = _free_among(session, list(due), limit, now, rules) if due else {}
+    if sum(due.values()) < window:  # the first look saw every due target
+        return near
+    if sum(min(slots, due[host]) for host, slots in near.items()) >= limit:
+        return near
+    every = select(Target.host).where(_due(campaign_id, now)).distinct()
+    return _free_among(session, every, limit, now, rules)
+
+
+def _free_among(
+    session: Session, hosts: Any, limit: int, now: dt.datetime, rules: Politeness
+) -> dict[str, int]:
+    """Up to ``limit`` of ``hosts`` (names, or a query of them) that are free now, least
+    recently asked first, with their free slots; locked on PostgreSQL."""
     rows = session.execute(
         select(HostState.host, HostState.inflight)
         .where(
             HostState.next_at <= now,
             HostState.inflight < rules.host_concurrency,
-            HostState.host.in_(wanted),
+            HostState.host.in_(hosts),
         )
         .order_by(HostState.next_at, HostState.host)
         .limit(limit)

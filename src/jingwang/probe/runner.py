@@ -80,7 +80,8 @@ IDLE_POLL_SECONDS: Final = 1.0  # longest sleep while every due target waits for
 BUSY_POLL_SECONDS: Final = 0.2  # re-claim this often while probes are in flight
 WRITE_BATCH: Final = 32  # finished probes recorded in one transaction
 WRITE_GATHER_SECONDS: Final = 0.05  # a writer woken for a small batch waits this for more
-CLAIM_SHARE: Final = 4  # claim when 1/4 of probe_concurrency is free (or nothing is in flight)
+CLAIM_SHARE: Final = 2  # claim when half of probe_concurrency is free (or nothing is in flight)
+RECOVER_SECONDS: Final = 5.0  # a runner puts run-out leases back this often (leases last minutes)
 BACKLOG: Final = 2  # probes claimed and not yet recorded: at most this many times the concurrency
 MIN_WAIT_SECONDS: Final = 0.05  # due hosts busy with other runners: ask again this soon
 
@@ -153,6 +154,7 @@ class _Runner:
         self.fetching = 0  # of those, the ones whose network part is not over
         self.progress = asyncio.Event()  # slots came free, a probe broke the run, or all ended
         self.broken: list[BaseException] = []
+        self.recover_at = 0.0  # when the next claim puts run-out leases back (the first does)
         # the fewest free slots worth a claim while probes are in flight
         self.claim_batch = max(1, settings.probe_concurrency // CLAIM_SHARE)
         self.wake = asyncio.Event()
@@ -406,7 +408,13 @@ class _Runner:
             state = session.get(Campaign, self.campaign_id, populate_existing=True)
             if state is None or state.state != "running":
                 return (state.state if state else "missing"), []
-            return "running", claim(session, self.campaign_id, limit=limit, politeness=self.rules)
+            recover = time.monotonic() >= self.recover_at
+            if recover:
+                self.recover_at = time.monotonic() + RECOVER_SECONDS
+            claimed = claim(
+                session, self.campaign_id, limit=limit, politeness=self.rules, recover=recover
+            )
+            return "running", claimed
 
     def _until_due(self) -> float:
         """Seconds until the campaign's next queued target may be claimed (bounded)."""
