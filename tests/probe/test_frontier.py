@@ -92,7 +92,7 @@ def test_a_claim_finds_a_free_host_behind_many_due_targets_of_busy_ones(db: Data
         assert claim(session, campaign.id, limit=5, now=at(0.2), politeness=RULES) == []
 
 
-def test_a_claim_fills_itself_from_the_first_look_when_it_can(db: Database) -> None:
+def test_a_claim_with_room_on_each_host_takes_each_hosts_earliest_targets(db: Database) -> None:
     rules = Politeness(host_delay=0.0, host_concurrency=8)
     urls = [f"http://h{h}.test/{n}" for h in range(4) for n in range(20)]
     with db.session() as session:

@@ -49,7 +49,7 @@ WARC_TYPE: Final = "application/warc"
 PNG_TYPE: Final = "image/png"
 HTML_TYPE: Final = "text/html; charset=utf-8"
 SOFTWARE: Final = f"jingwang {__version__}"
-_LOOKUP_CHUNK: Final = 200  # (target, round) pairs per lookup query
+_LOOKUP_CHUNK: Final = 200  # target ids per lookup query
 _JSON_COLUMNS: Final = ("chain", "summary", "tls")  # the capture row's JSON columns
 CLASSIFY_KIND: Final = "classify.captures"  # the detection job, enqueued by name (no import)
 
@@ -193,8 +193,8 @@ def recorded_already(
         )
         for target_id, round_, capture_id, outcome in rows:
             key = (target_id, round_)
-            if target_id is not None and round_ is not None and key in wanted:
-                found[(target_id, round_)] = Recorded(capture_id, outcome, new=False)
+            if key in wanted:  # never a row without a target or round: wanted has none
+                found[key] = Recorded(capture_id, outcome, new=False)
     return found
 
 

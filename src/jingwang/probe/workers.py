@@ -7,7 +7,8 @@ worker processes (``python -m jingwang.probe.workers``) and keeps only the datab
 
 * the runner claims targets and hands each to the worker with the fewest probes in flight;
 * the worker probes it (:func:`~jingwang.probe.probe.probe_url`, a screenshot when enabled),
-  writes its WARC and stores every artefact in the blob store durably
+  says so (:data:`NETWORK_DONE`: the runner's slot for a fetch is free again), writes its
+  WARC and stores every artefact in the blob store durably
   (:func:`~jingwang.probe.recording.prepare`, :func:`~jingwang.probe.recording.store`,
   batched like the runner's writes), then sends back the row columns, the artefacts' digests
   and sizes, and the few facts recording needs (:class:`~jingwang.probe.recording.ProbeFacts`),
