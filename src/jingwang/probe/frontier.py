@@ -275,44 +275,142 @@ def claim(
     if not picks:
         return []
     token = secrets.token_hex(16)
-    session.execute(
-        update(Target)
-        .where(Target.id.in_(picks), Target.state == "queued")
-        .values(
-            state="leased",
-            lease_token=token,
-            leased_until=now + dt.timedelta(seconds=rules.lease_seconds),
-            attempts=Target.attempts + 1,
-            updated_at=now,
-        )
-        .execution_options(synchronize_session=False)
+    until = now + dt.timedelta(seconds=rules.lease_seconds)
+    leased = session.execute(
+        _LEASE, {"ids": picks, "b_token": token, "b_until": until, "b_now": now}
     )
     claimed = [
         ClaimedTarget(t.id, t.campaign_id, t.url, t.host, t.round, t.attempts, token)
-        for t in session.execute(
-            select(
-                Target.id,
-                Target.campaign_id,
-                Target.url,
-                Target.host,
-                Target.round,
-                Target.attempts,
-            )
-            .where(Target.id.in_(picks), Target.lease_token == token)
-            .order_by(Target.id)
-        )
+        for t in leased
     ]
+    claimed.sort(key=lambda target: target.id)  # RETURNING promises no order
     _take(session, Counter(t.host for t in claimed), now, rules)
     return claimed
 
 
 FIRST_LOOK: Final = 8  # due targets a claim reads first, per target it wants (see _free_hosts)
 
+# The statements a runner issues many times a second are built once, with their lists as
+# expanding parameters: a statement built per call costs more in SQLAlchemy (a cache key, a
+# coercion per list item) than SQLite takes to run it.
+_TARGETS: Final[Table] = Target.__table__  # type: ignore[assignment]
+_HOSTS: Final[Table] = HostState.__table__  # type: ignore[assignment]
+_DUE: Final = and_(
+    _TARGETS.c.campaign_id == bindparam("campaign"),
+    _TARGETS.c.state == "queued",
+    _TARGETS.c.not_before <= bindparam("now"),
+)
+_EARLIEST: Final = (
+    select(_TARGETS.c.host).where(_DUE).order_by(_TARGETS.c.not_before).limit(bindparam("window"))
+).subquery()
+_EARLIEST_HOSTS: Final = select(_EARLIEST.c.host, func.count()).group_by(_EARLIEST.c.host)
+_EVERY_DUE_HOST: Final = select(_TARGETS.c.host).where(_DUE).distinct()
 
-def _due(campaign_id: int, now: dt.datetime) -> Any:
-    return and_(
-        Target.campaign_id == campaign_id, Target.state == "queued", Target.not_before <= now
+
+def _free_query(hosts: Any) -> Any:
+    """Free hosts among ``hosts`` (an expression), least recently asked first."""
+    return (
+        select(_HOSTS.c.host, _HOSTS.c.inflight)
+        .where(
+            _HOSTS.c.next_at <= bindparam("now"),
+            _HOSTS.c.inflight < bindparam("concurrency"),
+            _HOSTS.c.host.in_(hosts),
+        )
+        .order_by(_HOSTS.c.next_at, _HOSTS.c.host)
+        .limit(bindparam("limit"))
+        .with_for_update(skip_locked=True)
     )
+
+
+_FREE_AMONG_NAMED: Final = _free_query(bindparam("hosts", expanding=True))
+_FREE_AMONG_DUE: Final = _free_query(_EVERY_DUE_HOST)
+_RANKED: Final = (
+    select(
+        _TARGETS.c.id,
+        _TARGETS.c.host,
+        _TARGETS.c.not_before,
+        func.row_number()
+        .over(partition_by=_TARGETS.c.host, order_by=(_TARGETS.c.not_before, _TARGETS.c.id))
+        .label("rank"),
+    )
+    .where(_DUE, _TARGETS.c.host.in_(bindparam("hosts", expanding=True)))
+    .subquery()
+)
+_PICK: Final = (
+    select(_RANKED.c.id, _RANKED.c.host, _RANKED.c.rank)
+    .where(_RANKED.c.rank <= bindparam("most"))
+    .order_by(_RANKED.c.rank, _RANKED.c.not_before, _RANKED.c.id)
+)
+_LEASE: Final = (
+    update(_TARGETS)
+    .where(_TARGETS.c.id.in_(bindparam("ids", expanding=True)), _TARGETS.c.state == "queued")
+    .values(
+        state="leased",
+        lease_token=bindparam("b_token"),
+        leased_until=bindparam("b_until"),
+        attempts=_TARGETS.c.attempts + 1,
+        updated_at=bindparam("b_now"),
+    )
+    .returning(
+        _TARGETS.c.id,
+        _TARGETS.c.campaign_id,
+        _TARGETS.c.url,
+        _TARGETS.c.host,
+        _TARGETS.c.round,
+        _TARGETS.c.attempts,
+    )
+)
+_TAKE: Final = (
+    update(_HOSTS)
+    .where(_HOSTS.c.host.in_(bindparam("hosts", expanding=True)))
+    .values(
+        inflight=_HOSTS.c.inflight + bindparam("b_count"),
+        next_at=bindparam("b_next"),
+        updated_at=bindparam("b_now"),
+    )
+)
+_HELD: Final = (
+    select(_TARGETS.c.id, _TARGETS.c.lease_token)
+    .where(_TARGETS.c.id.in_(bindparam("ids", expanding=True)), _TARGETS.c.state == "leased")
+    .order_by(_TARGETS.c.id)
+    .with_for_update()
+)
+_FINISH: Final = (
+    update(_TARGETS)
+    .where(
+        _TARGETS.c.id == bindparam("b_id"),
+        _TARGETS.c.state == "leased",
+        _TARGETS.c.lease_token == bindparam("b_token"),
+    )
+    .values(
+        state=bindparam("b_state"),
+        outcome=bindparam("b_outcome"),
+        capture_id=bindparam("b_capture"),
+        error=bindparam("b_error"),
+        lease_token=None,
+        leased_until=None,
+        updated_at=bindparam("b_now"),
+    )
+)
+_RELEASED: Final = case(
+    (_HOSTS.c.inflight > bindparam("b_count"), _HOSTS.c.inflight - bindparam("b_count")),
+    else_=0,
+)
+_RELEASE_ANSWERED: Final = (
+    update(_HOSTS)
+    .where(_HOSTS.c.host == bindparam("b_host"))
+    .values(
+        inflight=_RELEASED,
+        last_status=bindparam("b_status"),
+        backoff_seconds=0.0,
+        updated_at=bindparam("b_now"),
+    )
+)
+_RELEASE_SILENT: Final = (
+    update(_HOSTS)
+    .where(_HOSTS.c.host == bindparam("b_host"))
+    .values(inflight=_RELEASED, updated_at=bindparam("b_now"))
+)
 
 
 def _free_hosts(
@@ -327,40 +425,21 @@ def _free_hosts(
     one waiting on its hosts' delays looks further, as it must.
     """
     window = limit * FIRST_LOOK
-    earliest = (
-        select(Target.host)
-        .where(_due(campaign_id, now))
-        .order_by(Target.not_before)
-        .limit(window)
-        .subquery()
-    )
-    counted = session.execute(select(earliest.c.host, func.count()).group_by(earliest.c.host))
-    due: dict[str, int] = {host: int(n) for host, n in counted}
-    near = _free_among(session, list(due), limit, now, rules) if due else {}
+    looked = {"campaign": campaign_id, "now": now, "window": window}
+    due: dict[str, int] = {host: int(n) for host, n in session.execute(_EARLIEST_HOSTS, looked)}
+    free = {"now": now, "concurrency": rules.host_concurrency, "limit": limit}
+    if not due:
+        return {}
+    near = _slots(session.execute(_FREE_AMONG_NAMED, {**free, "hosts": list(due)}), rules)
     if sum(due.values()) < window:  # the first look saw every due target
         return near
     if sum(min(slots, due[host]) for host, slots in near.items()) >= limit:
         return near
-    every = select(Target.host).where(_due(campaign_id, now)).distinct()
-    return _free_among(session, every, limit, now, rules)
+    return _slots(session.execute(_FREE_AMONG_DUE, {**free, "campaign": campaign_id}), rules)
 
 
-def _free_among(
-    session: Session, hosts: Any, limit: int, now: dt.datetime, rules: Politeness
-) -> dict[str, int]:
-    """Up to ``limit`` of ``hosts`` (names, or a query of them) that are free now, least
-    recently asked first, with their free slots; locked on PostgreSQL."""
-    rows = session.execute(
-        select(HostState.host, HostState.inflight)
-        .where(
-            HostState.next_at <= now,
-            HostState.inflight < rules.host_concurrency,
-            HostState.host.in_(hosts),
-        )
-        .order_by(HostState.next_at, HostState.host)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    ).all()
+def _slots(rows: Iterable[Any], rules: Politeness) -> dict[str, int]:
+    """Free hosts (``host``, ``inflight`` rows) with the slots a claim may take of each."""
     slots = 1 if rules.host_delay > 0 else rules.host_concurrency
     return {row.host: min(slots, rules.host_concurrency - row.inflight) for row in rows}
 
@@ -369,22 +448,10 @@ def _pick_targets(
     session: Session, campaign_id: int, hosts: dict[str, int], now: dt.datetime, rules: Politeness
 ) -> list[int]:
     """The first due targets of each host, as many as the host has free slots."""
-    rank = (
-        func.row_number()
-        .over(partition_by=Target.host, order_by=(Target.not_before, Target.id))
-        .label("rank")
-    )
-    ranked = (
-        select(Target.id, Target.host, Target.not_before, rank)
-        .where(_due(campaign_id, now), Target.host.in_(list(hosts)))
-        .subquery()
-    )
-    most = max(hosts.values())
     rows = session.execute(
-        select(ranked.c.id, ranked.c.host, ranked.c.rank)
-        .where(ranked.c.rank <= most)
-        .order_by(ranked.c.rank, ranked.c.not_before, ranked.c.id)
-    ).all()
+        _PICK,
+        {"campaign": campaign_id, "now": now, "hosts": list(hosts), "most": max(hosts.values())},
+    )
     return [row.id for row in rows if row.rank <= hosts[row.host]]
 
 
@@ -392,12 +459,7 @@ def _take(session: Session, hosts: Counter[str], now: dt.datetime, rules: Polite
     next_at = now + dt.timedelta(seconds=rules.host_delay)
     for count in sorted(set(hosts.values())):
         names = [host for host, n in hosts.items() if n == count]
-        session.execute(
-            update(HostState)
-            .where(HostState.host.in_(names))
-            .values(inflight=HostState.inflight + count, next_at=next_at, updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
+        session.execute(_TAKE, {"hosts": names, "b_count": count, "b_next": next_at, "b_now": now})
 
 
 # Finishing ------------------------------------------------------------------------------------
@@ -494,13 +556,7 @@ def held(session: Session, targets: Sequence[ClaimedTarget]) -> set[int]:
     if not targets:
         return set()
     tokens = {target.id: target.token for target in targets}
-    table = _table(Target)
-    rows = session.execute(
-        select(table.c.id, table.c.lease_token)
-        .where(table.c.id.in_(sorted(tokens)), table.c.state == "leased")
-        .order_by(table.c.id)
-        .with_for_update()
-    )
+    rows = session.execute(_HELD, {"ids": sorted(tokens)})
     return {row.id for row in rows if row.lease_token == tokens[row.id]}
 
 
@@ -544,24 +600,13 @@ def finish_many(
 def _finish_plain(
     session: Session, items: Sequence[tuple[ClaimedTarget, Finish]], now: dt.datetime
 ) -> None:
-    """Finish leased targets whose answers put no host in back-off, and release their hosts."""
-    targets = _table(Target)
+    """Finish leased targets whose answers put no host in back-off, and release their hosts.
+
+    Their hosts have rows: a claim takes only hosts it found free in ``probe_hosts``, and host
+    rows are never deleted.
+    """
     session.execute(
-        update(targets)
-        .where(
-            targets.c.id == bindparam("b_id"),
-            targets.c.state == "leased",
-            targets.c.lease_token == bindparam("b_token"),
-        )
-        .values(
-            state=bindparam("b_state"),
-            outcome=bindparam("b_outcome"),
-            capture_id=bindparam("b_capture"),
-            error=bindparam("b_error"),
-            lease_token=None,
-            leased_until=None,
-            updated_at=now,
-        ),
+        _FINISH,
         [
             {
                 "b_id": target.id,
@@ -570,6 +615,7 @@ def _finish_plain(
                 "b_outcome": result.outcome,
                 "b_capture": result.capture_id,
                 "b_error": result.error,
+                "b_now": now,
             }
             for target, result in items
         ],
@@ -578,44 +624,20 @@ def _finish_plain(
     last_status: dict[str, int] = {
         target.host: result.status for target, result in items if result.status is not None
     }
-    ensure_hosts(session, released, now)  # a target added without its host row: make it now
-    hosts = _table(HostState)
-    inflight = case(
-        (hosts.c.inflight > bindparam("b_count"), hosts.c.inflight - bindparam("b_count")),
-        else_=0,
-    )
     answered = [
-        {"b_host": host, "b_count": n, "b_status": last_status[host]}
+        {"b_host": host, "b_count": n, "b_status": last_status[host], "b_now": now}
         for host, n in released.items()
         if host in last_status
     ]
     if answered:  # an HTTP status came: it is the host's last, and any back-off is over
-        session.execute(
-            update(hosts)
-            .where(hosts.c.host == bindparam("b_host"))
-            .values(
-                inflight=inflight,
-                last_status=bindparam("b_status"),
-                backoff_seconds=0.0,
-                updated_at=now,
-            ),
-            answered,
-        )
+        session.execute(_RELEASE_ANSWERED, answered)
     silent = [
-        {"b_host": host, "b_count": n} for host, n in released.items() if host not in last_status
+        {"b_host": host, "b_count": n, "b_now": now}
+        for host, n in released.items()
+        if host not in last_status
     ]
     if silent:
-        session.execute(
-            update(hosts)
-            .where(hosts.c.host == bindparam("b_host"))
-            .values(inflight=inflight, updated_at=now),
-            silent,
-        )
-
-
-def _table(model: Any) -> Table:
-    table: Table = model.__table__
-    return table
+        session.execute(_RELEASE_SILENT, silent)
 
 
 def _host_answer(

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from jingwang import __version__
@@ -52,6 +52,18 @@ SOFTWARE: Final = f"jingwang {__version__}"
 _LOOKUP_CHUNK: Final = 200  # target ids per lookup query
 _JSON_COLUMNS: Final = ("chain", "summary", "tls")  # the capture row's JSON columns
 CLASSIFY_KIND: Final = "classify.captures"  # the detection job, enqueued by name (no import)
+
+# Built once (a batch is recorded many times a second; see frontier's statements).
+_CAPTURES = cast(Table, Capture.__table__)
+_RECORDED: Final = select(
+    _CAPTURES.c.target_id, _CAPTURES.c.round, _CAPTURES.c.id, _CAPTURES.c.outcome
+).where(
+    _CAPTURES.c.target_id.in_(bindparam("targets", expanding=True)),
+    _CAPTURES.c.round.in_(bindparam("rounds", expanding=True)),
+)
+_INSERT_CAPTURES: Final = insert(_CAPTURES).returning(_CAPTURES.c.id, sort_by_parameter_order=True)
+_INSERT_EVIDENCE: Final = insert(cast(Table, Evidence.__table__))
+_INSERT_EVENTS: Final = insert(cast(Table, OutboxEvent.__table__))
 
 
 @dataclass(frozen=True)
@@ -186,11 +198,7 @@ def recorded_already(
     rounds = sorted({round_ for _, round_ in wanted})
     for start in range(0, len(target_ids), _LOOKUP_CHUNK):
         chunk = target_ids[start : start + _LOOKUP_CHUNK]
-        rows = session.execute(
-            select(Capture.target_id, Capture.round, Capture.id, Capture.outcome).where(
-                Capture.target_id.in_(chunk), Capture.round.in_(rounds)
-            )
-        )
+        rows = session.execute(_RECORDED, {"targets": chunk, "rounds": rounds})
         for target_id, round_, capture_id, outcome in rows:
             key = (target_id, round_)
             if key in wanted:  # never a row without a target or round: wanted has none
@@ -230,7 +238,7 @@ def insert_captures(
         for item in entry.prepared.artefacts
     ]
     if evidence:
-        session.execute(insert(Evidence), evidence)
+        session.execute(_INSERT_EVIDENCE, evidence)
     made: dict[int, Recorded] = {}
     for entry, capture_id in zip(fresh, ids, strict=True):
         made[id(entry)] = Recorded(capture_id, entry.prepared.columns["outcome"], new=True)
@@ -267,7 +275,7 @@ def emit_captured(session: Session, entries: Sequence[Entry], recorded: Sequence
     ]
     if rows:
         transaction_lock(session, OUTBOX_LOCK)
-        session.execute(insert(OutboxEvent), rows)
+        session.execute(_INSERT_EVENTS, rows)
 
 
 def enqueue_classification(
@@ -318,9 +326,7 @@ def _insert_rows(session: Session, entries: Sequence[Entry]) -> list[int]:
         }
         for entry in entries
     ]
-    table = cast(Table, Capture.__table__)
-    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    return [int(row[0]) for row in session.execute(statement, rows)]
+    return [int(row[0]) for row in session.execute(_INSERT_CAPTURES, rows)]
 
 
 def _as_capture(entry: Entry, capture_id: int) -> Capture:

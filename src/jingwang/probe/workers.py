@@ -62,6 +62,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _HEADER: Final = struct.Struct(">I")
+_READ_SIZE: Final = 2**16  # bytes a pipe read asks for
+_HIGH_WATER: Final = 2**20  # bytes waiting in a pipe's buffer before a sender waits
 STORE_BATCH: Final = 32  # finished probes whose blobs a worker stores with one durability step
 AFFINITY_SLACK: Final = 4  # a host's own worker may have this many more probes in flight
 PYTHON = sys.executable  # the interpreter a worker runs in: this one
@@ -102,10 +104,51 @@ def _frame(message: Any) -> bytes:
     return _HEADER.pack(len(body)) + body
 
 
-async def _read(reader: asyncio.StreamReader) -> Any:
-    """The next message; raises ``asyncio.IncompleteReadError`` at the end of the pipe."""
-    (size,) = _HEADER.unpack(await reader.readexactly(_HEADER.size))
-    return pickle.loads(await reader.readexactly(size))  # noqa: S301 (our own child process)
+async def _messages(reader: asyncio.StreamReader) -> AsyncIterator[Any]:
+    """Every message on the pipe, in order, until it ends (a message cut short by the other
+    side's death is dropped). It reads whatever has arrived, not one message at a time: a
+    worker answers many probes at once."""
+    buffer = bytearray()
+    while chunk := await reader.read(_READ_SIZE):
+        buffer += chunk
+        start = 0
+        while len(buffer) - start >= _HEADER.size:
+            (size,) = _HEADER.unpack_from(buffer, start)
+            end = start + _HEADER.size + size
+            if end > len(buffer):
+                break
+            yield pickle.loads(buffer[start + _HEADER.size : end])  # noqa: S301 (our own child)
+            start = end
+        del buffer[:start]
+
+
+class _Outbox:
+    """Messages to the other side of a pipe, sent together: every message of one turn of the
+    event loop goes in one write (one system call, one wake-up of the reader)."""
+
+    def __init__(self, writer: asyncio.StreamWriter) -> None:
+        self.writer = writer
+        self._frames: list[bytes] = []
+
+    def send(self, message: Any) -> None:
+        if not self._frames:
+            asyncio.get_running_loop().call_soon(self.flush)
+        self._frames.append(_frame(message))
+
+    def flush(self) -> None:
+        """Write what was sent so far (the other side may be gone: then it is dropped)."""
+        if not self._frames:
+            return
+        data = b"".join(self._frames)
+        self._frames.clear()
+        if not self.writer.is_closing():
+            self.writer.write(data)
+
+    async def drain(self) -> None:
+        """Wait while the pipe is full (the other side reads slower than this one sends)."""
+        if self.writer.transport.get_write_buffer_size() > _HIGH_WATER:
+            with contextlib.suppress(ConnectionError):  # gone: its reader sees the pipe end
+                await self.writer.drain()
 
 
 def _host_of(url: str) -> str:
@@ -120,6 +163,8 @@ class _Worker:
 
     def __init__(self, process: asyncio.subprocess.Process, number: int) -> None:
         self.process = process
+        assert process.stdin is not None
+        self.outbox = _Outbox(process.stdin)
         self.number = number
         self.waiting: dict[int, asyncio.Future[Fetched]] = {}
         self.on_fetched: dict[int, Callable[[], None]] = {}  # told when the network part ends
@@ -131,8 +176,7 @@ class _Worker:
         """Resolve each answer's future; when the pipe ends, fail whatever is still waiting."""
         assert self.process.stdout is not None
         try:
-            while True:
-                number, outcome = await _read(self.process.stdout)
+            async for number, outcome in _messages(self.process.stdout):
                 self.answered += 1
                 if outcome is NETWORK_DONE:
                     told = self.on_fetched.pop(number, None)
@@ -147,7 +191,7 @@ class _Worker:
                     future.set_result(outcome)
                 else:
                     future.set_exception(FetchWorkerError(str(outcome)))
-        except (asyncio.IncompleteReadError, ConnectionError):
+        except ConnectionError:
             pass  # the worker exited
         except Exception:
             log.exception("fetch worker %d sent what cannot be read; stopping it", self.number)
@@ -225,10 +269,8 @@ class FetchPool:
             worker.on_fetched[number] = on_fetched
         if not worker.alive:  # it died since it was picked, after failing what it held
             future.set_exception(FetchWorkerLost("the fetch worker exited before the probe"))
-        assert worker.process.stdin is not None
-        worker.process.stdin.write(_frame((number, url, profile, may_retry)))
-        with contextlib.suppress(ConnectionError):  # the worker died: listen() fails the future
-            await worker.process.stdin.drain()
+        worker.outbox.send((number, url, profile, may_retry))  # a dead worker: listen() fails it
+        await worker.outbox.drain()
         return await future
 
     async def _pick(self, host: str) -> _Worker:
@@ -264,12 +306,12 @@ class FetchPool:
             stdout=asyncio.subprocess.PIPE,
         )
         worker = _Worker(process, self._started)
-        assert process.stdin is not None
-        process.stdin.write(_frame((self.settings, str(self.blob_root))))
+        worker.outbox.send((self.settings, str(self.blob_root)))
         worker.reader = asyncio.create_task(worker.listen())
         return worker
 
     async def _stop(self, worker: _Worker) -> None:
+        worker.outbox.flush()
         stdin = worker.process.stdin
         if stdin is not None and not stdin.is_closing():
             stdin.close()
@@ -298,7 +340,7 @@ class _Serving:
         resolver: Resolver,
         fetcher: Fetcher,
         browser: SharedBrowser | None,
-        out: asyncio.StreamWriter,
+        out: _Outbox,
     ) -> None:
         self.settings, self.blobs = settings, blobs
         self.resolver, self.fetcher, self.browser = resolver, fetcher, browser
@@ -366,7 +408,7 @@ class _Serving:
                 return
 
     def _send(self, number: int, outcome: Fetched | str | None) -> None:
-        self.out.write(_frame((number, outcome)))
+        self.out.send((number, outcome))
 
 
 @contextlib.asynccontextmanager
@@ -392,9 +434,10 @@ async def _serve(read_fd: int, write_fd: int) -> None:
     from jingwang.store import FileBlobStore
 
     async with _pipes(read_fd, write_fd) as (reader, writer):
+        messages = _messages(reader)
         try:
-            settings, blob_root = await _read(reader)
-        except asyncio.IncompleteReadError:
+            settings, blob_root = await anext(messages)
+        except StopAsyncIteration:
             return
         if not isinstance(settings, Settings):
             raise TypeError("a fetch worker's first message is its settings")
@@ -406,27 +449,25 @@ async def _serve(read_fd: int, write_fd: int) -> None:
                 from jingwang.probe.screenshot import SharedBrowser
 
                 browser = await stack.enter_async_context(SharedBrowser(settings))
+            out = _Outbox(writer)
             serving = _Serving(
-                settings, FileBlobStore(Path(blob_root)), resolver, fetcher, browser, writer
+                settings, FileBlobStore(Path(blob_root)), resolver, fetcher, browser, out
             )
             storing = asyncio.create_task(serving.store_finished())
             probes: set[asyncio.Task[None]] = set()
             try:
-                while True:
-                    try:
-                        number, url, profile, may_retry = await _read(reader)
-                    except asyncio.IncompleteReadError:
-                        break  # the runner closed the pipe (done, or gone)
+                # until the runner closes the pipe (done, or gone)
+                async for number, url, profile, may_retry in messages:
                     task = asyncio.create_task(serving.probe(number, url, profile, may_retry))
                     probes.add(task)
                     task.add_done_callback(probes.discard)
-                    if writer.transport.get_write_buffer_size() > 2**20:
-                        await writer.drain()
+                    await out.drain()
                 if probes:
                     await asyncio.gather(*probes)
                 serving.closing = True
                 serving.wake.set()
                 await storing
+                out.flush()
                 await writer.drain()
             finally:
                 storing.cancel()
