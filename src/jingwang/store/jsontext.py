@@ -1,4 +1,12 @@
-"""JSON columns whose text was made elsewhere: :class:`EncodedJSON` and the engine's serialiser.
+"""JSON text made once, where it is cheapest: :func:`json_bytes`, :class:`EncodedJSON`, and the
+engine's serialiser.
+
+Every capture writes JSON several times (the WARC's metadata records, the capture row's JSON
+columns), so it is encoded with orjson, several times faster than the standard library's
+encoder, with the same meaning: UTF-8 text, keys that are not strings written as strings,
+datetimes and dataclasses handed to ``default`` as ``json.dumps`` would hand them. What orjson
+refuses (an integer beyond 64 bits, a string that is not valid Unicode) goes to ``json.dumps``
+instead, which writes it as it always did.
 
 A campaign's fetch workers build each capture row's JSON columns (the redirect chain, the
 parsed summary, the TLS chain); the runner, one process for the whole campaign, writes them.
@@ -12,7 +20,27 @@ back the same whichever way it was written.
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Final
+
+import orjson
+
+_OPTIONS: Final = (
+    orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+)
+
+
+def json_bytes(
+    value: Any, *, sort_keys: bool = False, default: Callable[[Any], Any] | None = None
+) -> bytes:
+    """``value`` as compact JSON in UTF-8 (non-ASCII characters as they are)."""
+    try:
+        return orjson.dumps(
+            value, default=default, option=_OPTIONS | (orjson.OPT_SORT_KEYS if sort_keys else 0)
+        )
+    except TypeError:  # orjson.JSONEncodeError: what the standard library still writes
+        text = json.dumps(value, sort_keys=sort_keys, default=default, separators=(",", ":"))
+        return text.encode("ascii")
 
 
 class EncodedJSON(str):
@@ -22,8 +50,8 @@ class EncodedJSON(str):
 
     @classmethod
     def of(cls, value: Any) -> EncodedJSON:
-        """``value`` encoded as the engine would encode it."""
-        return cls(json.dumps(value))
+        """``value`` encoded for a JSON column (it reads back as ``json.loads`` of it)."""
+        return cls(json_bytes(value).decode("utf-8"))
 
 
 def dump_json(value: Any) -> str:
@@ -33,4 +61,4 @@ def dump_json(value: Any) -> str:
     return json.dumps(value)
 
 
-__all__ = ["EncodedJSON", "dump_json"]
+__all__ = ["EncodedJSON", "dump_json", "json_bytes"]
