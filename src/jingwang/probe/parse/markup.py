@@ -10,7 +10,7 @@ is a hop like a WML 1 card's.
 
 from __future__ import annotations
 
-from lxml import etree, html
+from lxml import etree
 
 from jingwang.probe.parse.redirects import parse_refresh, script_redirect
 from jingwang.probe.parse.urls import is_data, link_kind, resolve
@@ -97,13 +97,14 @@ def _wml_attribute(node: etree._Element, name: str) -> str | None:
 def parse_markup(text: str, *, url: str, kind: str, max_nesting: int) -> PageSummary:
     """Read an HTML or XHTML-MP page (already decoded) into a :class:`PageSummary`."""
     summary = PageSummary(kind=kind)
-    parser = html.HTMLParser(
+    # lxml.etree's parser, not lxml.html's: plain elements, without the Python class look-up
+    # lxml.html makes for every element it hands out
+    parser = etree.HTMLParser(
         recover=True, no_network=True, huge_tree=False, encoding="utf-8", remove_comments=True,
         remove_pis=True,
     )  # fmt: skip
-    try:
-        root = html.document_fromstring(text.encode("utf-8", "surrogatepass"), parser=parser)
-    except etree.ParserError:
+    root = etree.fromstring(text.encode("utf-8", "surrogatepass"), parser=parser)
+    if root is None:
         summary.problems.append("the page has no markup to read")
         return summary
     found = _Collector(url)
