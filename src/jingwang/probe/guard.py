@@ -16,6 +16,7 @@ releases, CVE-2024-4032). Addresses that carry an IPv4 address inside (IPv4-mapp
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from dataclasses import dataclass
@@ -191,12 +192,18 @@ def _embedded_ipv4(address: ipaddress.IPv6Address) -> tuple[ipaddress.IPv4Addres
     return None
 
 
+@functools.lru_cache(maxsize=4096)  # a campaign checks the same few addresses again and again
+def _judged(ip: str) -> tuple[IPAddress | None, tuple[_Kind, str] | None]:
+    """``ip`` parsed, and the special-purpose block it lies in (see :func:`_classify`)."""
+    address = _parse_ip(ip)
+    return address, _classify(address) if address is not None else None
+
+
 def check_ip(ip: str, policy: AddressPolicy) -> None:
     """Raise :class:`AddressForbidden` unless the prober may connect to ``ip``."""
-    address = _parse_ip(ip)
+    address, found = _judged(ip)
     if address is None:
         raise AddressForbidden(f"{ip!r} is not an IP address", address=ip)
-    found = _classify(address)
     if found is None:
         return
     kind, what = found

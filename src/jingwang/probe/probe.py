@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 from collections.abc import Awaitable
 from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
@@ -240,11 +241,23 @@ class _Probe:
             urls += [link.url for link in self.result.page.links]
         hosts: dict[str, None] = {}
         for url in urls:
-            parts = urlsplit(url)
-            host = (parts.hostname or "").lower().rstrip(".")
-            if parts.scheme in ("http", "https") and host and host != start:
+            host = _web_host(url)
+            if host and host != start:
                 hosts[host] = None
         return list(hosts)
+
+
+@functools.lru_cache(maxsize=4096)  # a site's pages share their menus: the same links again
+def _web_host(url: str) -> str:
+    """The host of an http(s) URL, lower case, without a final dot; "" for other URLs."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return ""
+    if parts.scheme not in ("http", "https") or not host:
+        return ""
+    return host.lower().rstrip(".")
 
 
 async def _gated(gate: asyncio.Semaphore, work: Awaitable[T]) -> T:

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
@@ -95,6 +96,7 @@ def _label(digest: bytes) -> str:
     return "sha256:" + base64.b32encode(digest).decode("ascii")
 
 
+@functools.lru_cache(maxsize=256)  # a probe's few moments, written into every record
 def warc_date(moment: dt.datetime) -> str:
     """WARC 1.1 date: UTC, microseconds (a naive datetime is taken as UTC)."""
     if moment.tzinfo is None:
