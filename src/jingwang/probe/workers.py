@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 import pickle
@@ -453,6 +454,9 @@ async def _serve(read_fd: int, write_fd: int) -> None:
             serving = _Serving(
                 settings, FileBlobStore(Path(blob_root)), resolver, fetcher, browser, out
             )
+            # Everything made so far (modules, settings, the session) lives as long as the
+            # worker: out of the collector's sight, it is not scanned again at every collection.
+            gc.freeze()
             storing = asyncio.create_task(serving.store_finished())
             probes: set[asyncio.Task[None]] = set()
             try:

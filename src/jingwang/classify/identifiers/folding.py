@@ -16,6 +16,8 @@ raises.
 
 from __future__ import annotations
 
+import functools
+import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -43,6 +45,35 @@ def fold_char(char: str) -> str:
     return _TABLE[ord(char)]
 
 
+def _folds(char: str) -> bool:
+    return ("-" if char in _DASHES else unicodedata.normalize("NFKC", char) or char) != char
+
+
+@functools.cache
+def _changing() -> re.Pattern[str]:
+    """A character class of every character folding may change: the BMP characters it does
+    change (worked out once, in about 10 ms), every astral one and every lone surrogate
+    (left to the table). ``str.translate`` looks every character up in a dict; searching for
+    these and folding only them is five times faster on a page, where few characters fold."""
+    ranges: list[list[int]] = []
+    for codepoint in range(0x80, 0x10000):
+        if 0xD800 <= codepoint <= 0xDFFF or not _folds(chr(codepoint)):
+            continue
+        if ranges and ranges[-1][1] == codepoint - 1:
+            ranges[-1][1] = codepoint
+        else:
+            ranges.append([codepoint, codepoint])
+    spans = "".join(
+        re.escape(chr(low)) if low == high else f"{re.escape(chr(low))}-{re.escape(chr(high))}"
+        for low, high in ranges
+    )
+    return re.compile(f"[{spans}\\ud800-\\udfff\\U00010000-\\U0010ffff]")
+
+
+def _fold_match(match: re.Match[str]) -> str:
+    return _TABLE[ord(match.group())]
+
+
 @dataclass(frozen=True, slots=True)
 class FoldedText:
     """``folded`` is ``original`` after folding; ``span`` maps positions back.
@@ -63,7 +94,7 @@ class FoldedText:
     def of(cls, text: str) -> FoldedText:
         if text.isascii():
             return cls(text, text)
-        folded = text.translate(_TABLE)
+        folded = _changing().sub(_fold_match, text)
         if len(folded) == len(text):  # no character folds to nothing, so none expanded
             return cls(text, folded)
         return cls._with_map(text, folded)
