@@ -16,6 +16,7 @@ from jingwang.jobs import (
     JobStateConflict,
     UnknownJobKind,
     enqueue,
+    enqueue_new,
     list_jobs,
 )
 from jingwang.store import Database
@@ -38,6 +39,29 @@ def test_enqueue_writes_a_queued_row_in_the_callers_transaction(runtime: JobRunt
     )
     assert (stored.attempts, stored.priority, stored.max_attempts) == (0, 3, None)
     assert stored.run_at.tzinfo is not None
+
+
+def test_enqueue_new_writes_the_rows_enqueue_would(runtime: JobRuntime) -> None:
+    with runtime.db.session() as session:
+        ids = enqueue_new(session, "tests.echo", [{"message": "a"}, {"message": "b"}])
+        plain = enqueue(session, "tests.echo", {"message": "c"}).id
+        assert enqueue_new(session, "tests.echo", []) == []
+    made = [job(runtime.db, job_id) for job_id in (*ids, plain)]
+    assert [stored.payload for stored in made] == [{"message": m} for m in "abc"]
+    first, _, reference = made
+    for column in ("kind", "state", "attempts", "max_attempts", "priority", "idempotency_key"):
+        assert getattr(first, column) == getattr(reference, column)
+    assert first.run_at.tzinfo is not None
+    assert first.created_at == first.run_at
+
+
+def test_enqueue_new_validates_every_payload_and_writes_none_when_one_is_bad(
+    runtime: JobRuntime,
+) -> None:
+    before = _count_jobs(runtime.db)
+    with pytest.raises(InvalidPayload), runtime.db.session() as session:
+        enqueue_new(session, "tests.echo", [{"message": "fine"}, {"wrong": 1}])
+    assert _count_jobs(runtime.db) == before
 
 
 def test_enqueue_in_a_transaction_that_rolls_back_leaves_no_job(runtime: JobRuntime) -> None:

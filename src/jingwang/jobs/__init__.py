@@ -25,7 +25,15 @@ from jingwang.jobs.models import Job, JobSchedule, JobState
 from jingwang.jobs.runtime import JobRuntime, TickReport, build_runtime
 from jingwang.jobs.schedules import ScheduleSpec, add_schedule, list_schedules
 from jingwang.jobs.sequencer import Sequencer, SequenceReport
-from jingwang.jobs.service import JobInfo, cancel_job, enqueue, get_job, list_jobs, retry_job
+from jingwang.jobs.service import (
+    JobInfo,
+    cancel_job,
+    enqueue,
+    enqueue_new,
+    get_job,
+    list_jobs,
+    retry_job,
+)
 from jingwang.jobs.worker import DrainReport, Worker
 from jingwang.store.outbox import Delivery, OutboxConsumer
 
@@ -56,6 +64,7 @@ __all__ = [
     "build_runtime",
     "cancel_job",
     "enqueue",
+    "enqueue_new",
     "get_job",
     "list_jobs",
     "list_schedules",

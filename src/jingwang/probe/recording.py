@@ -292,16 +292,13 @@ def enqueue_classification(
     ids = list(dict.fromkeys(item.id for item in recorded if item.new))
     if not ids:
         return []
-    from jingwang.jobs.service import enqueue
+    from jingwang.jobs.service import enqueue_new
 
     size = settings.classify_batch_size
     # No idempotency key: the captures are new in this transaction, so no other job can name
     # them, and the job is rolled back with them (a key would cost a look-up and a savepoint).
-    jobs = [
-        enqueue(session, CLASSIFY_KIND, {"capture_ids": ids[start : start + size]})
-        for start in range(0, len(ids), size)
-    ]
-    return [job.id for job in jobs]
+    payloads = [{"capture_ids": ids[start : start + size]} for start in range(0, len(ids), size)]
+    return enqueue_new(session, CLASSIFY_KIND, payloads)
 
 
 def _key(entry: Entry) -> tuple[int, int] | None:

@@ -34,6 +34,8 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
+from sqlalchemy import bindparam, select
+
 if TYPE_CHECKING:
     from jingwang.probe.screenshot import SharedBrowser
 
@@ -84,6 +86,9 @@ CLAIM_SHARE: Final = 2  # claim when half of probe_concurrency is free (or nothi
 RECOVER_SECONDS: Final = 5.0  # a runner puts run-out leases back this often (leases last minutes)
 BACKLOG: Final = 2  # probes claimed and not yet recorded: at most this many times the concurrency
 MIN_WAIT_SECONDS: Final = 0.05  # due hosts busy with other runners: ask again this soon
+
+
+_STATE: Final = select(Campaign.state).where(Campaign.id == bindparam("campaign"))
 
 
 @dataclass
@@ -405,9 +410,9 @@ class _Runner:
 
     def _claim(self, limit: int) -> tuple[str, list[ClaimedTarget]]:
         with self.db.session() as session:
-            state = session.get(Campaign, self.campaign_id, populate_existing=True)
-            if state is None or state.state != "running":
-                return (state.state if state else "missing"), []
+            state = session.scalar(_STATE, {"campaign": self.campaign_id})
+            if state != "running":
+                return state or "missing", []
             recover = time.monotonic() >= self.recover_at
             if recover:
                 self.recover_at = time.monotonic() + RECOVER_SECONDS
