@@ -36,9 +36,9 @@ from sqlalchemy.orm import Session
 
 from jingwang.core.url import URLError, canonicalize
 from jingwang.probe.models import HostState, Target
+from jingwang.probe.types import BACKOFF_STATUSES
 from jingwang.store.base import utcnow
 
-BACKOFF_STATUSES: Final = frozenset({429, 503})
 URL_MAX: Final = 2000  # probe_targets.url
 SOURCE_MAX: Final = 200
 _CHUNK: Final = 500

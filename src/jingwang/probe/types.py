@@ -14,7 +14,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Final
+
+BACKOFF_STATUSES: Final = frozenset({429, 503})  # answers that put a host in back-off
 
 
 class Via(StrEnum):
@@ -243,6 +245,7 @@ class ProbeResult:
 
 
 __all__ = [
+    "BACKOFF_STATUSES",
     "Card",
     "CertInfo",
     "Exchange",

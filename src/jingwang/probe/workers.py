@@ -9,9 +9,9 @@ worker processes (``python -m jingwang.probe.workers``) and keeps only the datab
 * the worker probes it (:func:`~jingwang.probe.probe.probe_url`, a screenshot when enabled),
   says so (:data:`NETWORK_DONE`: the runner's slot for a fetch is free again), writes its
   WARC and stores every artefact in the blob store durably
-  (:func:`~jingwang.probe.recording.prepare`, :func:`~jingwang.probe.recording.store`,
+  (:func:`~jingwang.probe.prepare.prepare`, :func:`~jingwang.probe.prepare.store`,
   batched like the runner's writes), then sends back the row columns, the artefacts' digests
-  and sizes, and the few facts recording needs (:class:`~jingwang.probe.recording.ProbeFacts`),
+  and sizes, and the few facts recording needs (:class:`~jingwang.probe.prepare.ProbeFacts`),
   never the page bytes;
 * the runner records the capture, evidence rows and events in its usual batched transaction.
 
@@ -50,8 +50,8 @@ from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
 
 from jingwang.errors import NotConfigured
-from jingwang.probe.frontier import BACKOFF_STATUSES
-from jingwang.probe.recording import Prepared, ProbeFacts, prepare, store
+from jingwang.probe.prepare import Prepared, ProbeFacts, prepare, store
+from jingwang.probe.types import BACKOFF_STATUSES
 from jingwang.settings import Settings
 
 if TYPE_CHECKING:
@@ -432,7 +432,7 @@ async def _pipes(read_fd: int, write_fd: int) -> AsyncIterator[tuple[Any, Any]]:
 async def _serve(read_fd: int, write_fd: int) -> None:
     from jingwang.probe.fetch import Fetcher
     from jingwang.probe.resolver import Resolver
-    from jingwang.store import FileBlobStore
+    from jingwang.store.blobs import FileBlobStore
 
     async with _pipes(read_fd, write_fd) as (reader, writer):
         messages = _messages(reader)
