@@ -11,7 +11,9 @@ writes what it did as JSON::
 SETTINGS.json holds the keyword arguments of :func:`jingwang.settings.load_settings`.
 OUT.json: ``{"recorded", "claimed", "failed", "retried", "lost", "stopped", "errors",
 "seconds"}``; ``seconds`` is the campaign run from its first claim to the last
-capture recorded (the start-up before it is not counted, as Scrapy's is not).
+capture recorded (:attr:`~jingwang.probe.runner.RunReport.probing_seconds`): the start-up
+before it (imports, the database, the fetch workers loading their code) is not counted, as
+Scrapy's imports and set-up are not.
 
 ``--profile STATS`` runs it under cProfile and dumps the event loop's thread's ``pstats`` there
 and those of the threads it started (the runner writes WARC and rows in a worker thread),
@@ -95,8 +97,9 @@ def main(argv: list[str]) -> int:
         return run(args.settings, args.campaign)
 
     report = profiled(work, args.profile, cpu=args.cpu) if args.profile else work()
-    fields = ("recorded", "claimed", "failed", "retried", "lost", "stopped", "errors", "seconds")
+    fields = ("recorded", "claimed", "failed", "retried", "lost", "stopped", "errors")
     out = {name: getattr(report, name) for name in fields}
+    out["seconds"] = report.probing_seconds
     args.out.write_text(json.dumps(out), encoding="utf-8")
     return 0
 

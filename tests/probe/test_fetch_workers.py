@@ -100,6 +100,48 @@ def test_a_worker_stores_the_evidence_and_sends_back_only_what_recording_needs(
     assert {item.facts.url for item in fetched} == set(urls)
 
 
+def test_a_pool_is_entered_once_its_workers_have_loaded_their_code(
+    pool_settings: Settings, tmp_path: Path
+) -> None:
+    async def go() -> tuple[list[bool], list[bool], set[str]]:
+        async with FetchPool(pool_settings, tmp_path / "blobs", 2) as pool:
+            ready = [worker.ready.is_set() for worker in pool._workers]
+            alive = [worker.alive for worker in pool._workers]
+            loaded = set(await _modules_of_a_worker(pool_settings, tmp_path))
+            return ready, alive, loaded
+
+    ready, alive, loaded = asyncio.run(go())
+    assert ready == [True, True]
+    assert alive == [True, True]
+    # a worker loads no database code: no SQLAlchemy, no models, no migrations
+    assert not loaded & {"sqlalchemy", "alembic", "jingwang.probe.models", "jingwang.store.engine"}
+
+
+async def _modules_of_a_worker(settings: Settings, tmp_path: Path) -> list[str]:
+    """The modules a worker process has loaded once ready (a worker started by hand, which
+    prints them when its pipe closes)."""
+    script = (
+        "import sys, atexit; "
+        "atexit.register(lambda: print(' '.join(sys.modules), file=sys.stderr)); "
+        "from jingwang.probe.workers import main; sys.exit(main())"
+    )
+    process = await asyncio.create_subprocess_exec(
+        workers.PYTHON,
+        "-c",
+        script,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert process.stdin is not None
+    assert process.stdout is not None
+    process.stdin.write(workers._frame((settings, str(tmp_path / "blobs"))))
+    assert await anext(workers._messages(process.stdout)) == (workers.READY, None)
+    process.stdin.close()
+    _, err = await process.communicate()
+    return err.decode().split()
+
+
 def test_a_probe_that_will_be_retried_is_not_written(
     pool_settings: Settings, server: RunningServer, tmp_path: Path
 ) -> None:

@@ -103,7 +103,8 @@ class RunReport:
     failed: int = 0  # probes that raised (the target is marked failed, with the error)
     lost: int = 0  # results dropped because the lease was lost meanwhile
     stopped: str = ""  # done | paused | cancelled | queued | stop | time
-    seconds: float = 0.0
+    seconds: float = 0.0  # the whole run, start-up included
+    probing_seconds: float = 0.0  # from the first claim (fetch workers ready) to the end
     errors: list[str] = field(default_factory=list)  # the first few probe failures
 
 
@@ -160,6 +161,7 @@ class _Runner:
         self.progress = asyncio.Event()  # slots came free, a probe broke the run, or all ended
         self.broken: list[BaseException] = []
         self.recover_at = 0.0  # when the next claim puts run-out leases back (the first does)
+        self.probing_since: float | None = None  # when the claim loop started
         # the fewest free slots worth a claim while probes are in flight
         self.claim_batch = max(1, settings.probe_concurrency // CLAIM_SHARE)
         self.wake = asyncio.Event()
@@ -181,7 +183,10 @@ class _Runner:
                     await self._with_fetcher(campaign)
         finally:
             self.executor.shutdown(wait=True)
-            self.report.seconds = round(time.monotonic() - started, 3)
+            ended = time.monotonic()
+            self.report.seconds = round(ended - started, 3)
+            if self.probing_since is not None:
+                self.report.probing_seconds = round(ended - self.probing_since, 3)
         return self.report
 
     async def _with_fetcher(self, campaign: _Campaign) -> None:
@@ -216,6 +221,7 @@ class _Runner:
         """
         tasks = self.tasks
         writer = asyncio.create_task(self._writer(campaign))
+        self.probing_since = time.monotonic()
         try:
             while not self._should_stop():
                 if self.heartbeat is not None:

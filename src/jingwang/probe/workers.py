@@ -70,6 +70,8 @@ AFFINITY_SLACK: Final = 4  # a host's own worker may have this many more probes 
 PYTHON = sys.executable  # the interpreter a worker runs in: this one
 MAX_BARREN: Final = 3  # workers in a row that may die before answering before the run stops
 NETWORK_DONE: Final = None  # a worker's first word on a probe: fetched, now being written
+READY: Final = 0  # the probe number of a worker's first message: started, ready to probe
+READY_TIMEOUT_S: Final = 60.0  # a pool waits this long for its workers to say they are ready
 STOP_TIMEOUT_S: Final = 10.0  # a worker given EOF that has not exited by then is killed
 
 
@@ -170,6 +172,7 @@ class _Worker:
         self.waiting: dict[int, asyncio.Future[Fetched]] = {}
         self.on_fetched: dict[int, Callable[[], None]] = {}  # told when the network part ends
         self.alive = True
+        self.ready = asyncio.Event()  # set when it says so, or when it is gone
         self.answered = 0  # answers received: a worker that dies at 0 never worked
         self.reader: asyncio.Task[None] | None = None
 
@@ -178,6 +181,9 @@ class _Worker:
         assert self.process.stdout is not None
         try:
             async for number, outcome in _messages(self.process.stdout):
+                if number == READY:
+                    self.ready.set()
+                    continue
                 self.answered += 1
                 if outcome is NETWORK_DONE:
                     told = self.on_fetched.pop(number, None)
@@ -200,6 +206,7 @@ class _Worker:
                 self.process.kill()
         finally:
             self.alive = False
+            self.ready.set()  # nothing more to wait for
             code = await self.process.wait()
             if self.waiting:
                 log.error("fetch worker %d exited (status %s) mid-probe", self.number, code)
@@ -230,8 +237,16 @@ class FetchPool:
         self._next_id = 0
 
     async def __aenter__(self) -> FetchPool:
+        """Start the workers and wait (up to :data:`READY_TIMEOUT_S`) until each has loaded
+        its code and says it is ready, or is gone: the first probes do not wait behind their
+        start-up. A worker that died meanwhile is replaced at the first probe, as always."""
         for _ in range(self.size):
             self._workers.append(await self._start())
+        waits = [worker.ready.wait() for worker in self._workers]
+        try:
+            await asyncio.wait_for(asyncio.gather(*waits), READY_TIMEOUT_S)
+        except TimeoutError:
+            log.warning("fetch workers not ready after %.0f s; probing anyway", READY_TIMEOUT_S)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -457,6 +472,7 @@ async def _serve(read_fd: int, write_fd: int) -> None:
             # Everything made so far (modules, settings, the session) lives as long as the
             # worker: out of the collector's sight, it is not scanned again at every collection.
             gc.freeze()
+            out.send((READY, None))
             storing = asyncio.create_task(serving.store_finished())
             probes: set[asyncio.Task[None]] = set()
             try:
