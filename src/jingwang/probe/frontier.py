@@ -236,16 +236,10 @@ def recover_expired(session: Session, *, now: dt.datetime | None = None) -> int:
 
 
 def _release(session: Session, hosts: Counter[str], now: dt.datetime) -> None:
-    for host, count in hosts.items():
-        session.execute(
-            update(HostState)
-            .where(HostState.host == host)
-            .values(
-                inflight=case((HostState.inflight > count, HostState.inflight - count), else_=0),
-                updated_at=now,
-            )
-            .execution_options(synchronize_session=False)
-        )
+    """Give ``hosts`` back as many in-flight slots as counted (never below zero)."""
+    if hosts:
+        rows = [{"b_host": host, "b_count": n, "b_now": now} for host, n in hosts.items()]
+        session.execute(_RELEASE_SILENT, rows)
 
 
 def claim(
@@ -427,9 +421,9 @@ def _free_hosts(
     window = limit * FIRST_LOOK
     looked = {"campaign": campaign_id, "now": now, "window": window}
     due: dict[str, int] = {host: int(n) for host, n in session.execute(_EARLIEST_HOSTS, looked)}
-    free = {"now": now, "concurrency": rules.host_concurrency, "limit": limit}
     if not due:
         return {}
+    free = {"now": now, "concurrency": rules.host_concurrency, "limit": limit}
     near = _slots(session.execute(_FREE_AMONG_NAMED, {**free, "hosts": list(due)}), rules)
     if sum(due.values()) < window:  # the first look saw every due target
         return near
@@ -631,13 +625,7 @@ def _finish_plain(
     ]
     if answered:  # an HTTP status came: it is the host's last, and any back-off is over
         session.execute(_RELEASE_ANSWERED, answered)
-    silent = [
-        {"b_host": host, "b_count": n, "b_now": now}
-        for host, n in released.items()
-        if host not in last_status
-    ]
-    if silent:
-        session.execute(_RELEASE_SILENT, silent)
+    _release(session, Counter({h: n for h, n in released.items() if h not in last_status}), now)
 
 
 def _host_answer(
