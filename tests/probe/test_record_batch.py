@@ -26,7 +26,8 @@ from jingwang.probe.frontier import (
 )
 from jingwang.probe.models import Capture, Evidence, HostState, Target
 from jingwang.probe.parse import parse_page
-from jingwang.probe.recording import Entry, emit_captured, insert_captures, prepare, store
+from jingwang.probe.prepare import prepare, store
+from jingwang.probe.recording import Entry, emit_captured, insert_captures
 from jingwang.probe.rows import page_json
 from jingwang.probe.warc import sha256_label, warc_date
 from jingwang.store import Database, FileBlobStore

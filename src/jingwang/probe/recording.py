@@ -3,11 +3,13 @@
 A probe becomes a record in three steps, so the part that holds the database's write lock is
 short and does no CPU-heavy work:
 
-1. :func:`prepare` (pure, any thread): the WARC file, the screenshot and the WML view as
-   artefacts with their SHA-256 addresses, and the capture row's columns;
-2. :func:`store` puts every artefact of a batch in the blob store with one durability step
-   (:meth:`~jingwang.store.blobs.BlobStore.put_many`): when it returns they are all on disk, so
-   a row committed after it never points at a blob a crash could lose;
+1. :func:`~jingwang.probe.prepare.prepare` (pure, any thread or fetch worker, in
+   :mod:`jingwang.probe.prepare`, which loads no database code): the WARC file, the screenshot
+   and the WML view as artefacts with their SHA-256 addresses, and the capture row's columns;
+2. :func:`~jingwang.probe.prepare.store` puts every artefact of a batch in the blob store with
+   one durability step (:meth:`~jingwang.store.blobs.BlobStore.put_many`): when it returns
+   they are all on disk, so a row committed after it never points at a blob a crash could
+   lose;
 3. in the caller's transaction, :func:`insert_captures` looks up the batch's (target, round)
    pairs already recorded (one query: a capture is recorded once per target and round), inserts
    the new captures and their evidence rows with one statement each, records discovery
@@ -32,13 +34,7 @@ from sqlalchemy.orm import Session
 from jingwang.core.events import EventActor
 from jingwang.probe.events import EvidenceCaptured
 from jingwang.probe.models import Capture, Evidence
-from jingwang.probe.prepare import (
-    Artefact,
-    Prepared,
-    ProbeFacts,
-    prepare,
-    store,
-)
+from jingwang.probe.prepare import Prepared
 from jingwang.settings import Settings
 from jingwang.store.base import utcnow
 from jingwang.store.outbox import OUTBOX_LOCK, OutboxEvent, transaction_lock
@@ -251,15 +247,10 @@ def _event(entry: Entry, capture: Recorded) -> EvidenceCaptured:
 
 
 __all__ = [
-    "Artefact",
     "Entry",
-    "Prepared",
-    "ProbeFacts",
     "Recorded",
     "emit_captured",
     "enqueue_classification",
     "insert_captures",
-    "prepare",
     "recorded_already",
-    "store",
 ]

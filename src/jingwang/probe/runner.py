@@ -56,16 +56,13 @@ from jingwang.probe.frontier import (
     wants_retry,
 )
 from jingwang.probe.models import Campaign
+from jingwang.probe.prepare import Prepared, ProbeFacts, prepare, store
 from jingwang.probe.probe import probe_url
 from jingwang.probe.recording import (
     Entry,
-    Prepared,
-    ProbeFacts,
     emit_captured,
     enqueue_classification,
     insert_captures,
-    prepare,
-    store,
 )
 from jingwang.probe.resolver import Resolver
 from jingwang.probe.types import ProbeResult

@@ -33,6 +33,7 @@ from jingwang.errors import InvalidInput
 from jingwang.probe import errors
 from jingwang.probe.guard import AddressPolicy
 from jingwang.probe.models import Campaign, Capture, Evidence
+from jingwang.probe.prepare import prepare, store
 from jingwang.probe.probe import probe_url
 from jingwang.probe.profiles import get_profile
 from jingwang.probe.recording import (
@@ -40,9 +41,7 @@ from jingwang.probe.recording import (
     emit_captured,
     enqueue_classification,
     insert_captures,
-    prepare,
     recorded_already,
-    store,
 )
 from jingwang.probe.resolver import Resolver
 from jingwang.probe.rows import host_and_domain
