@@ -27,6 +27,14 @@ def test_ascii_and_one_to_one_text_need_no_map() -> None:
     assert [folded.original_index(i) for i in range(5)] == [0, 1, 2, 3, 4]
 
 
+def test_a_text_folds_as_its_characters_do_one_by_one() -> None:
+    """FoldedText looks only at the characters it finds folding may change: every code point
+    of the BMP, lone surrogates and a few astral ones fold as ``fold_char`` folds them."""
+    everything = "".join(chr(c) for c in range(0x10000)) + "\U0001d400\U0002f800\U0001f600"
+    expected = "".join(fold_char(char) for char in everything)
+    assert FoldedText.of(everything).folded == expected
+
+
 def test_expanding_characters_map_back() -> None:
     text = "a…b㍿c"
     folded = FoldedText.of(text)

@@ -25,12 +25,16 @@ from dataclasses import dataclass
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 
 
+def _fold(char: str) -> str:
+    """One character folded (never empty)."""
+    return "-" if char in _DASHES else unicodedata.normalize("NFKC", char) or char
+
+
 class _FoldTable(dict[int, str]):
     """``str.translate`` table filled on first sight of each character (cached per process)."""
 
     def __missing__(self, codepoint: int) -> str:
-        char = chr(codepoint)
-        folded = "-" if char in _DASHES else unicodedata.normalize("NFKC", char) or char
+        folded = _fold(chr(codepoint))
         if len(self) < _TABLE_LIMIT:  # a page of every code point must not grow it unbounded
             self[codepoint] = folded
         return folded
@@ -45,10 +49,6 @@ def fold_char(char: str) -> str:
     return _TABLE[ord(char)]
 
 
-def _folds(char: str) -> bool:
-    return ("-" if char in _DASHES else unicodedata.normalize("NFKC", char) or char) != char
-
-
 @functools.cache
 def _changing() -> re.Pattern[str]:
     """A character class of every character folding may change: the BMP characters it does
@@ -57,7 +57,7 @@ def _changing() -> re.Pattern[str]:
     these and folding only them is five times faster on a page, where few characters fold."""
     ranges: list[list[int]] = []
     for codepoint in range(0x80, 0x10000):
-        if 0xD800 <= codepoint <= 0xDFFF or not _folds(chr(codepoint)):
+        if 0xD800 <= codepoint <= 0xDFFF or _fold(chr(codepoint)) == chr(codepoint):
             continue
         if ranges and ranges[-1][1] == codepoint - 1:
             ranges[-1][1] = codepoint
